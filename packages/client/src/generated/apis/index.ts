@@ -1,0 +1,4 @@
+/* tslint:disable */
+/* eslint-disable */
+export * from './InvitesApi.js';
+export * from './OperationsApi.js';

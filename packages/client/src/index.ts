@@ -1,0 +1,2 @@
+// Placeholder until the hand-written client API lands (issue: typed client package).
+export * from './generated/index.js';

@@ -1,0 +1,82 @@
+// Generates every derived artefact from spec/openapi.yaml into a root folder (the repository, or a
+// scratch folder when checking for drift). Used by generate.ts and generate-check.ts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+export const specPath = join(repoRoot, 'spec', 'openapi.yaml');
+
+/** Generated outputs, relative to the root folder they are generated into. */
+export const outputs = {
+  types: 'packages/types/src/openapi.gen.ts',
+  client: 'packages/client/src/generated',
+} as const;
+
+const run = (command: string, args: string[]) =>
+  execFileSync(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+
+export function generateTypes(root: string): void {
+  run('openapi-typescript', [
+    specPath,
+    '--output',
+    join(root, outputs.types),
+    '--root-types',
+    '--root-types-no-schema-prefix',
+    '--enum-values',
+  ]);
+}
+
+/**
+ * The generator jar comes from Maven Central. The npm wrapper downloads it on first use; where its
+ * download fails (a proxy it cannot use), Maven fetches the same artefact into the same place.
+ */
+export function ensureGeneratorJar(): void {
+  const config = JSON.parse(readFileSync(join(repoRoot, 'openapitools.json'), 'utf8'));
+  const version: string = config['generator-cli'].version;
+  const storage = join(repoRoot, config['generator-cli'].storageDir);
+  const jar = join(storage, `${version}.jar`);
+  if (existsSync(jar)) return;
+  try {
+    run('openapi-generator-cli', ['version']);
+  } catch {
+    console.warn(`openapi-generator-cli could not download generator ${version}; trying Maven`);
+    mkdirSync(storage, { recursive: true });
+    run('mvn', [
+      '-q',
+      '-B',
+      'dependency:copy',
+      `-Dartifact=org.openapitools:openapi-generator-cli:${version}`,
+      `-DoutputDirectory=${storage}`,
+    ]);
+    renameSync(join(storage, `openapi-generator-cli-${version}.jar`), jar);
+  }
+  if (!existsSync(jar)) throw new Error(`generator jar ${jar} is missing after download`);
+}
+
+export function generateClient(root: string): void {
+  ensureGeneratorJar();
+  const output = join(root, outputs.client);
+  // The generator never deletes stale files and lists files differently when some exist: start empty.
+  rmSync(output, { recursive: true, force: true });
+  run('openapi-generator-cli', [
+    'generate',
+    '--generator-name',
+    'typescript-fetch',
+    '--input-spec',
+    specPath,
+    '--output',
+    output,
+    '--additional-properties',
+    'supportsES6=true,importFileExtension=.js,withInterfaces=true,useSingleRequestParameter=true',
+    '--global-property',
+    'apiDocs=false,modelDocs=false,apiTests=false,modelTests=false',
+    '--skip-validate-spec',
+    '-q',
+  ]);
+}
+
+export function generateAll(root: string): void {
+  generateTypes(root);
+  generateClient(root);
+}
