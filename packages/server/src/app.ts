@@ -1,0 +1,60 @@
+// Builds the Express app from its dependencies, without listening. The middleware order is the
+// architecture: request id and logging, documentation assets, body parsing, the contract
+// (validation, security, handlers), and the one error handler.
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Contract } from './contract.ts';
+import type { Authenticator } from './credentials/authenticator.ts';
+import { contractRouter } from './http/contract-router.ts';
+import { docsAssetsDirectory, docsAssetsPath } from './http/docs-page.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { createHandlers } from './http/handlers.ts';
+import { normalizeJsonContentType } from './http/json-content-type.ts';
+import { requestContext } from './http/request-context.ts';
+import type { SendServerInvite } from './invites/send-server-invite.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import type { ConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  contract: Contract;
+  authenticator: Authenticator;
+  concurrency: ConcurrencyLimiter;
+  sendServerInvite: SendServerInvite;
+  lifecycle: Lifecycle;
+  bodyLimitBytes: number;
+  validateResponses: boolean;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(requestContext(deps.logger));
+  app.use(docsAssetsPath, express.static(docsAssetsDirectory, { index: false, fallthrough: false }));
+  app.use(normalizeJsonContentType);
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  app.use(
+    contractRouter({
+      contract: deps.contract,
+      handlers: createHandlers(deps),
+      authenticator: deps.authenticator,
+      concurrency: deps.concurrency,
+      validateResponses: deps.validateResponses,
+    }),
+  );
+  app.use(errorHandler({ patternDescriptions: patternDescriptions(deps.contract) }));
+  return app;
+}
+
+/** Each component schema's pattern, described by the first sentence of the schema's description. */
+function patternDescriptions(contract: Contract): Map<string, string> {
+  const descriptions = new Map<string, string>();
+  for (const schema of Object.values(contract.document().components?.schemas ?? {})) {
+    if (!('pattern' in schema) || !schema.pattern || !schema.description) continue;
+    const firstSentence = schema.description.replace(/\s+/g, ' ').split(/(?<=\.) /)[0] ?? '';
+    descriptions.set(schema.pattern, firstSentence.charAt(0).toLowerCase() + firstSentence.slice(1));
+  }
+  return descriptions;
+}

@@ -1,0 +1,162 @@
+// Configuration: read once from the environment at start-up, validated, typed and frozen.
+// Nothing else in the service reads process.env.
+import { z } from 'zod';
+
+/**
+ * The HS256 secret a server started with no configuration (`pnpm start`) accepts, and that
+ * `pnpm token` signs with. Development only: production refuses to start without configured keys.
+ */
+export const DEVELOPMENT_SECRET = 'server-invites-development-secret-do-not-use-in-production';
+
+const seconds = (fallback: number, max = 86_400) => z.coerce.number().int().min(1).max(max).default(fallback);
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+    VALIDATE_RESPONSES: flag.optional(),
+
+    AUTH_ISSUER: z.string().min(1).default('server-invites-dev'),
+    AUTH_AUDIENCE: z.string().min(1).default('server-invites'),
+    AUTH_HS256_SECRET: z.string().min(32, 'AUTH_HS256_SECRET must be at least 32 characters').optional(),
+    AUTH_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+    AUTH_PUBLIC_KEY_ALGORITHM: z.enum(['ES256', 'RS256']).default('ES256'),
+    AUTH_JWKS_FILE: z.string().min(1).optional(),
+    AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+    TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+
+    THROTTLE_BURST_LIMIT: z.coerce.number().int().min(1).default(7),
+    THROTTLE_BURST_WINDOW_SECONDS: seconds(15),
+    THROTTLE_SUSTAIN_LIMIT: z.coerce.number().int().min(1).default(50),
+    THROTTLE_SUSTAIN_WINDOW_SECONDS: seconds(300),
+    CONCURRENCY_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(64),
+
+    INVITE_TTL_SECONDS: seconds(3600, 7 * 86_400),
+    INVITE_MAX_PENDING_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
+
+    HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
+    KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    const keySources = [env.AUTH_HS256_SECRET, env.AUTH_PUBLIC_KEY_FILE, env.AUTH_JWKS_FILE].filter(Boolean);
+    if (keySources.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_HS256_SECRET'],
+        message: 'set only one of AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE, AUTH_JWKS_FILE',
+      });
+    }
+    if (env.NODE_ENV === 'production' && keySources.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_HS256_SECRET'],
+        message:
+          'production needs a token key: set AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE or AUTH_JWKS_FILE (the development secret is refused)',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.AUTH_HS256_SECRET === DEVELOPMENT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_HS256_SECRET'],
+        message: 'the development secret is refused in production',
+      });
+    }
+  });
+
+export type TokenKeySource =
+  | { kind: 'hs256-secret'; secret: string; isDevelopmentSecret: boolean }
+  | { kind: 'public-key-file'; path: string; algorithm: 'ES256' | 'RS256' }
+  | { kind: 'jwks-file'; path: string };
+
+export interface Config {
+  environment: 'development' | 'production' | 'test';
+  http: {
+    port: number;
+    host: string;
+    bodyLimitBytes: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  validateResponses: boolean;
+  auth: {
+    issuer: string;
+    audience: string;
+    keys: TokenKeySource;
+    clockToleranceSeconds: number;
+    cacheMaxEntries: number;
+  };
+  throttle: {
+    burst: { limit: number; windowSeconds: number };
+    sustain: { limit: number; windowSeconds: number };
+    concurrencyPerCaller: number;
+  };
+  invites: { ttlSeconds: number; maxPendingPerUser: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const keys: TokenKeySource = e.AUTH_PUBLIC_KEY_FILE
+    ? { kind: 'public-key-file', path: e.AUTH_PUBLIC_KEY_FILE, algorithm: e.AUTH_PUBLIC_KEY_ALGORITHM }
+    : e.AUTH_JWKS_FILE
+      ? { kind: 'jwks-file', path: e.AUTH_JWKS_FILE }
+      : {
+          kind: 'hs256-secret',
+          secret: e.AUTH_HS256_SECRET ?? DEVELOPMENT_SECRET,
+          isDevelopmentSecret: e.AUTH_HS256_SECRET === undefined,
+        };
+  const production = e.NODE_ENV === 'production';
+  return deepFreeze({
+    environment: e.NODE_ENV,
+    http: {
+      port: e.PORT,
+      // A development server holding the public development secret listens on loopback only.
+      host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    validateResponses: e.VALIDATE_RESPONSES ?? !production,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      keys,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES,
+    },
+    throttle: {
+      burst: { limit: e.THROTTLE_BURST_LIMIT, windowSeconds: e.THROTTLE_BURST_WINDOW_SECONDS },
+      sustain: { limit: e.THROTTLE_SUSTAIN_LIMIT, windowSeconds: e.THROTTLE_SUSTAIN_WINDOW_SECONDS },
+      concurrencyPerCaller: e.CONCURRENCY_LIMIT_PER_CALLER,
+    },
+    invites: { ttlSeconds: e.INVITE_TTL_SECONDS, maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER },
+  });
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,44 @@
+// The service's entry point: configuration, wiring, listening, signals.
+import { buildDependencies } from './composition.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const deps = await buildDependencies(config);
+const { logger } = deps;
+
+// A failure nobody handled leaves the process in an unknown state: log it and end the process,
+// so that the orchestrator starts a clean one.
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled rejection');
+  process.exit(1);
+});
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: error }, 'uncaught exception');
+  process.exit(1);
+});
+
+const running = await startServer(config, deps);
+if (config.auth.keys.kind === 'hs256-secret' && config.auth.keys.isDevelopmentSecret) {
+  logger.warn(
+    'accepting tokens signed with the development secret; mint one with `pnpm --silent token --title <id>`',
+  );
+}
+logger.info({ url: running.url, environment: config.environment }, 'listening');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'draining');
+    await running.shutdown();
+    logger.info('stopped');
+    process.exit(0);
+  });
+}

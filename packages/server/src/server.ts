@@ -1,0 +1,68 @@
+// The HTTP server around the app: deliberate timeouts, readiness, graceful shutdown.
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import type { Dependencies } from './composition.ts';
+import type { Config } from './config.ts';
+
+export interface RunningServer {
+  server: Server;
+  /** `http://host:port`, with the port actually bound (port 0 picks a free one). */
+  url: string;
+  /**
+   * Readiness goes 503, the listener closes, in-flight requests finish; connections still open
+   * after the shutdown timeout are cut. Resolves when the server is closed.
+   */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<Config>, deps: Dependencies): Promise<RunningServer> {
+  const app = createApp(deps);
+  // Responses not yet sent when draining starts are told to close their connection, so that
+  // keep-alive clients reconnect elsewhere instead of holding this instance open.
+  const unsent = new Set<ServerResponse>();
+  const closeAfterResponse = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  const server = createServer(
+    {
+      // A client must send its headers within this time (slowloris) and the whole request within
+      // requestTimeout; idle keep-alive connections live longer than typical load balancers'
+      // 60 s idle timeout, so the balancer, not us, closes them.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    },
+    (req, res) => {
+      if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
+      else {
+        unsent.add(res);
+        res.once('close', () => unsent.delete(res));
+      }
+      app(req, res);
+    },
+  );
+  server.listen(config.http.port, config.http.host);
+  await once(server, 'listening');
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  deps.lifecycle.markReady();
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= new Promise<void>((resolve) => {
+      deps.lifecycle.markDraining();
+      for (const res of unsent) closeAfterResponse(res);
+      const forced = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
+      forced.unref();
+      server.close(() => {
+        clearTimeout(forced);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return closing;
+  };
+  return { server, url: `http://${host}:${port}`, shutdown };
+}

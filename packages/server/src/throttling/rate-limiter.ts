@@ -1,0 +1,78 @@
+// Rate limiting over several fixed windows at once (the vendor's burst and sustain windows), with
+// rate-limiter-flexible. Every request counts toward every window, throttled or not: that is how
+// the vendor counts throttled requests toward the sustain window.
+import {
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { ServiceError } from '../errors.ts';
+
+export interface RateWindow {
+  /** A token: it names the policy in the RateLimit headers. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface WindowState {
+  window: RateWindow;
+  /** Requests counted in the current window, this one included. */
+  consumed: number;
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  windows: WindowState[];
+}
+
+/** Async so that a shared store (Redis) can stand behind it for several replicas. */
+export interface RateLimiter {
+  consume(key: string): Promise<RateDecision>;
+}
+
+export type LimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstract;
+
+/** The in-process store; pass a factory building RateLimiterRedis to share counts between replicas. */
+export const inMemoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
+
+export function createRateLimiter(
+  windows: readonly RateWindow[],
+  makeLimiter: LimiterFactory = inMemoryLimiters,
+): RateLimiter {
+  const limiters = windows.map((window) => ({
+    window,
+    limiter: makeLimiter({ keyPrefix: window.name, points: window.limit, duration: window.windowSeconds }),
+  }));
+  return {
+    async consume(key) {
+      const states = await Promise.all(
+        limiters.map(async ({ window, limiter }): Promise<WindowState> => {
+          const res = await limiter.consume(key).catch((rejection: unknown) => {
+            // The limiter rejects with its result when over the limit, and with an Error when its
+            // store fails: that is a dependency outage (503), not the caller's fault.
+            if (rejection instanceof RateLimiterRes) return rejection;
+            throw new ServiceError(
+              'ServiceUnavailable',
+              'the rate-limit store is unavailable; retry shortly',
+              {
+                cause: rejection,
+              },
+            );
+          });
+          return {
+            window,
+            consumed: res.consumedPoints,
+            remaining: Math.max(0, window.limit - res.consumedPoints),
+            resetMs: Math.max(0, res.msBeforeNext),
+          };
+        }),
+      );
+      return { allowed: states.every((state) => state.consumed <= state.window.limit), windows: states };
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Probes, documentation, and the server's life: readiness, graceful shutdown, the main process.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startTestServer, type TestServer } from '../../src/testing.ts';
+import { gate } from '../support/gate.ts';
+import { callInvite, TITLE_ID, validInvite } from '../support/invite-request.ts';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('probes and documentation', () => {
+  it('answers /healthz with 200 ok', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 when ready and 503 draining once draining', async () => {
+    server = await startTestServer();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+    server.deps.lifecycle.markDraining();
+    const draining = await fetch(`${server.url}/readyz`);
+    expect([draining.status, await draining.json()]).toEqual([503, { status: 'draining' }]);
+  });
+
+  it('serves its contract at /openapi.yaml', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/openapi.yaml`);
+    expect(response.headers.get('content-type')).toMatch(/^application\/yaml/);
+    const document = parse(await response.text());
+    expect(document.paths['/titles/{titleId}/invites/server'].post.operationId).toBe('sendServerInvite');
+  });
+
+  it('serves rendered documentation at /docs, with its assets from the service itself', async () => {
+    server = await startTestServer();
+    const page = await fetch(`${server.url}/docs`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toMatch(/^<!doctype html>/);
+    const scripts = [...html.matchAll(/src="([^"]+)"/g)].map((match) => match[1]);
+    expect(scripts).toEqual(['/docs/assets/swagger-ui-bundle.js']);
+    const asset = await fetch(`${server.url}${scripts[0]}`);
+    expect(asset.status).toBe(200);
+    expect((await asset.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it('answers a missing documentation asset with 404 NotFound as JSON', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/docs/assets/missing.js`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ errorCode: 'NotFound', debugMessage: 'no such resource' });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish, refuses new connections, and then resolves', async () => {
+    const held = gate();
+    server = await startTestServer({ overrides: { delivery: { deliver: () => held.wait() } } });
+    const { url } = server;
+    const inFlight = callInvite(url, {
+      authorization: await server.serviceCredential([TITLE_ID]),
+      body: validInvite,
+    });
+    await held.reached;
+
+    const stopped = server.close();
+    expect(server.deps.lifecycle.state).toBe('draining');
+    await expect(fetch(`${url}/healthz`, { headers: { connection: 'close' } })).rejects.toThrow();
+
+    held.open();
+    expect((await inFlight).status).toBe(204);
+    await stopped;
+    server = undefined;
+  });
+});
+
+describe('the main process (pnpm start)', () => {
+  it('starts with no configuration, serves, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'src', 'main.ts')], {
+      env: { PATH: process.env.PATH, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      let url: string | undefined;
+      for await (const line of createInterface({ input: child.stdout })) {
+        const entry = JSON.parse(line) as { msg: string; url?: string };
+        if (entry.msg === 'listening') {
+          url = entry.url;
+          break;
+        }
+      }
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start in production without keys, naming the variable', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'src', 'main.ts')], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/AUTH_HS256_SECRET: production needs a token key/);
+  });
+});
