@@ -11,6 +11,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { createHandlers } from './http/handlers.ts';
 import { normalizeJsonContentType } from './http/json-content-type.ts';
 import { requestContext } from './http/request-context.ts';
+import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { ConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
@@ -21,6 +22,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   concurrency: ConcurrencyLimiter;
   sendServerInvite: SendServerInvite;
+  endpoints: Endpoints;
   lifecycle: Lifecycle;
   bodyLimitBytes: number;
   validateResponses: boolean;

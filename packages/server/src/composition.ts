@@ -1,5 +1,5 @@
-// Wires the service's parts from the configuration. Tests pass overrides (a clock, a delivery
-// fake) instead of patching modules.
+// Wires the service's parts from the configuration. Tests pass overrides (a clock, a store, a
+// failing delivery) instead of patching modules.
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -7,8 +7,11 @@ import type { Config } from './config.ts';
 import { type Contract, loadContract } from './contract.ts';
 import { createAuthenticator } from './credentials/authenticator.ts';
 import { loadVerificationKey } from './credentials/keys.ts';
-import { createInMemoryInviteStore, type InviteDelivery } from './invites/delivery.ts';
+import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
+import { createEndpoints } from './invites/endpoints.ts';
+import { createInviteNotifier, type InviteNotifier } from './invites/invite-notifier.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
+import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
@@ -16,14 +19,17 @@ import { createRateLimiter, type LimiterFactory } from './throttling/rate-limite
 export interface Overrides {
   clock?: Clock;
   logger?: Logger;
+  store?: InviteStore;
+  /** Replaces only the send side of the store (to inject delivery failures). */
   delivery?: InviteDelivery;
+  notifier?: InviteNotifier;
   limiterFactory?: LimiterFactory;
   contract?: Contract;
 }
 
 export interface Dependencies extends AppDeps {
   clock: Clock;
-  delivery: InviteDelivery;
+  store: InviteStore;
 }
 
 export async function buildDependencies(
@@ -34,9 +40,14 @@ export async function buildDependencies(
   const logger =
     overrides.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
-  const delivery =
-    overrides.delivery ??
-    createInMemoryInviteStore({ clock, maxPendingPerUser: config.invites.maxPendingPerUser });
+  const store =
+    overrides.store ??
+    createSqliteInviteStore({
+      path: config.invites.storePath,
+      clock,
+      maxPendingPerUser: config.invites.maxPendingPerUser,
+    });
+  const notifier = overrides.notifier ?? createInviteNotifier();
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -55,15 +66,21 @@ export async function buildDependencies(
   return {
     clock,
     logger,
-    delivery,
+    store,
     contract: overrides.contract ?? loadContract(),
     authenticator,
     concurrency: createConcurrencyLimiter(config.throttle.concurrencyPerCaller),
     sendServerInvite: createSendServerInvite({
       rateLimiter,
-      delivery,
+      delivery: overrides.delivery ?? store,
+      notifier,
       clock,
       inviteTtlSeconds: config.invites.ttlSeconds,
+    }),
+    endpoints: createEndpoints({
+      inbox: store,
+      notifier,
+      defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
     }),
     lifecycle: createLifecycle(),
     bodyLimitBytes: config.http.bodyLimitBytes,

@@ -1,5 +1,6 @@
 // Configuration: read once from the environment at start-up, validated, typed and frozen.
 // Nothing else in the service reads process.env.
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -36,7 +37,10 @@ const environmentSchema = z
     CONCURRENCY_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(64),
 
     INVITE_TTL_SECONDS: seconds(3600, 7 * 86_400),
-    INVITE_MAX_PENDING_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
+    // At most 100: the contract bounds an endpoint's InviteList at 100 items.
+    INVITE_MAX_PENDING_PER_USER: z.coerce.number().int().min(1).max(100).default(100),
+    ENDPOINT_TTL_SECONDS: seconds(30 * 86_400, 30 * 86_400),
+    DATA_DIR: z.string().min(1).default('.data'),
 
     HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
@@ -99,7 +103,13 @@ export interface Config {
     sustain: { limit: number; windowSeconds: number };
     concurrencyPerCaller: number;
   };
-  invites: { ttlSeconds: number; maxPendingPerUser: number };
+  invites: {
+    ttlSeconds: number;
+    maxPendingPerUser: number;
+    defaultEndpointTtlSeconds: number;
+    /** The SQLite file, or `:memory:`. */
+    storePath: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -150,7 +160,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       sustain: { limit: e.THROTTLE_SUSTAIN_LIMIT, windowSeconds: e.THROTTLE_SUSTAIN_WINDOW_SECONDS },
       concurrencyPerCaller: e.CONCURRENCY_LIMIT_PER_CALLER,
     },
-    invites: { ttlSeconds: e.INVITE_TTL_SECONDS, maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER },
+    invites: {
+      ttlSeconds: e.INVITE_TTL_SECONDS,
+      maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
+      defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
+    },
   });
 }
 

@@ -38,6 +38,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, async () => {
     logger.info({ signal }, 'draining');
     await running.shutdown();
+    deps.store.close();
     logger.info('stopped');
     process.exit(0);
   });

@@ -6,6 +6,8 @@ import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
 
+const SWEEP_INTERVAL_MS = 60_000;
+
 export interface RunningServer {
   server: Server;
   /** `http://host:port`, with the port actually bound (port 0 picks a free one). */
@@ -48,11 +50,19 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   deps.lifecycle.markReady();
+  // Expired invites and registrations are already invisible to reads; this reclaims their space.
+  const sweeper = setInterval(() => {
+    deps.store
+      .sweep()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'sweeping expired invites failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= new Promise<void>((resolve) => {
       deps.lifecycle.markDraining();
+      clearInterval(sweeper);
       for (const res of unsent) closeAfterResponse(res);
       const forced = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
       forced.unref();

@@ -3,7 +3,8 @@ import type { Clock } from './clock.ts';
 import { buildDependencies, type Dependencies, type Overrides } from './composition.ts';
 import { loadConfig } from './config.ts';
 import { mintCredential, type TokenSubject } from './credentials/mint.ts';
-import { createInMemoryInviteStore, type InMemoryInviteStore } from './invites/delivery.ts';
+import type { InviteStore } from './invites/delivery.ts';
+import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export interface TestServerOptions {
@@ -21,8 +22,8 @@ export interface TestServer {
   url: string;
   running: RunningServer;
   deps: Dependencies;
-  /** The embedded invite store, to assert what was delivered. */
-  invites: InMemoryInviteStore;
+  /** The invite store (SQLite in memory unless overridden), to assert what was delivered. */
+  invites: InviteStore;
   clock: Clock;
   /** A complete Authorization header value for a game server acting for these titles. */
   serviceCredential(titleIds: number[], ttlSeconds?: number): Promise<string>;
@@ -52,8 +53,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const clock = options.overrides?.clock ?? { now: () => Date.now() };
-  const invites = createInMemoryInviteStore({ clock, maxPendingPerUser: config.invites.maxPendingPerUser });
-  const deps = await buildDependencies(config, { delivery: invites, ...options.overrides, clock });
+  const invites =
+    options.overrides?.store ??
+    createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser: config.invites.maxPendingPerUser });
+  const deps = await buildDependencies(config, { ...options.overrides, store: invites, clock });
   const running = await startServer(config, deps);
   const { keys } = config.auth;
   const mint = (subject: TokenSubject, ttlSeconds = 3600) => {
@@ -75,6 +78,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     serviceCredential: (titleIds, ttl) => mint({ kind: 'service', titleIds }, ttl),
     userCredential: (xuid, ttl) => mint({ kind: 'user', xuid }, ttl),
-    close: () => running.shutdown(),
+    async close() {
+      await running.shutdown();
+      invites.close();
+    },
   };
 }

@@ -40,5 +40,8 @@ export type PathParams<Op extends OperationId> = operations[Op]['parameters'] ex
   ? Path
   : never;
 
+/** The query parameters of an operation (never when it takes none). */
+export type QueryParams<Op extends OperationId> = NonNullable<operations[Op]['parameters']['query']>;
+
 /** The status codes an operation documents. */
 export type StatusCode<Op extends OperationId> = keyof operations[Op]['responses'] & number;

@@ -115,6 +115,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{xuid}/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register or refresh an endpoint
+         * @description Registers a device of the user as an endpoint that receives invites, or refreshes its
+         *     registration (platform and expiry). A registration expires `ttlSeconds` after its last
+         *     refresh (default 30 days); an expired endpoint receives nothing and is forgotten.
+         *
+         *     Needs the user's own credential (`XBL3.0 x=<userhash>;<token>` whose `xid` is `{xuid}`).
+         */
+        put: operations["registerEndpoint"];
+        post?: never;
+        /**
+         * Unregister an endpoint
+         * @description Removes the endpoint and the invites queued for it. Idempotent: unregistering an
+         *     endpoint that is not registered also answers 204.
+         */
+        delete: operations["unregisterEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{xuid}/endpoints/{endpointId}/invites": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Receive the invites pending for an endpoint
+         * @description Returns the invites pending for this endpoint, oldest first. When there are none and
+         *     `waitSeconds` is above 0, waits up to that long for one to arrive (long poll) and answers
+         *     as soon as one does. An invite stays pending until it is acknowledged or expires.
+         *
+         *     Every invite sent to the user while the endpoint was registered is queued for it, whatever
+         *     the endpoint's platform: `platform` travels with the invite (when the sender set one), and
+         *     the device decides whether it can join. A queue holds at most 100 invites; when full, the
+         *     oldest is dropped for the newest.
+         */
+        get: operations["receiveInvites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{xuid}/endpoints/{endpointId}/invites/{inviteId}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The invite's id, as received. */
+                inviteId: components["parameters"]["InviteIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Acknowledge an invite
+         * @description The endpoint has the invite; it is never delivered to this endpoint again.
+         */
+        delete: operations["acknowledgeInvite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -157,6 +271,63 @@ export interface components {
              */
             connectionString?: string;
             platform?: components["schemas"]["Platform"];
+        };
+        /**
+         * @description 1 to 64 letters, digits, '.', '_', '~' or '-'.
+         * @example living-room-console
+         */
+        EndpointId: string;
+        /**
+         * @description An invite id, a UUID.
+         * @example 5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a
+         */
+        InviteId: string;
+        EndpointRegistration: {
+            platform: components["schemas"]["Platform"];
+            /**
+             * Format: int32
+             * @description Seconds until the registration expires unless refreshed (60 to 2592000; default 2592000, 30 days).
+             */
+            ttlSeconds?: number;
+        };
+        Endpoint: {
+            xuid: components["schemas"]["Xuid"];
+            endpointId: components["schemas"]["EndpointId"];
+            platform: components["schemas"]["Platform"];
+            /**
+             * Format: date-time
+             * @description When the registration expires unless refreshed.
+             */
+            expiresAt: string;
+        };
+        /** @description An invite as an endpoint receives it, modelled on the vendor's notification. */
+        Invite: {
+            id: components["schemas"]["InviteId"];
+            /**
+             * Format: int64
+             * @description The title the invite is for.
+             */
+            titleId: number;
+            sender: components["schemas"]["Xuid"];
+            invitedUser: components["schemas"]["Xuid"];
+            /** @description What the game receives when the invite is accepted; empty when the sender gave none. */
+            connectionString: string;
+            platform?: components["schemas"]["Platform"];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description After this time the invite is no longer delivered.
+             */
+            expiresAt: string;
+            /**
+             * @description The URI that launches the title to accept the invite:
+             *     `ms-xbl-<titleId in lowercase hex>://inviteAccept?invitedUser=<xuid>&sender=<xuid>&connectionString=<URL-encoded>`.
+             */
+            activationUri: string;
+        };
+        InviteList: {
+            invites: components["schemas"]["Invite"][];
         };
         ErrorResponse: {
             /**
@@ -204,8 +375,111 @@ export interface components {
             debugMessage?: string;
         };
     };
-    responses: never;
+    responses: {
+        /**
+         * @description The request is invalid (`RequestValidationError`), or the credential is valid but is not
+         *     the user's own (`AuthorizationError`).
+         */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The credential is missing, malformed, expired, not yet valid, or badly signed. */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The endpoint is not registered, or its registration expired. Register it again. */
+        EndpointNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such invite is pending for this endpoint (already acknowledged, expired, or never sent to it). */
+        InviteNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (16 KiB by default). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The caller has too many requests in flight (long polls included). Retry after `Retry-After` seconds. */
+        TooManyInFlight: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ThrottledEntity"];
+            };
+        };
+        /** @description An unexpected error. The response holds no internals; the request id finds it in the logs. */
+        InternalServerError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The service is starting, shutting down, or cannot reach its store. Retry later. */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After-Optional"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: {
+        /** @description The user's XUID; must be the XUID of the caller's user credential. */
+        XuidPath: components["schemas"]["Xuid"];
+        /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+        EndpointId: components["schemas"]["EndpointId"];
+        /** @description The invite's id, as received. */
+        InviteIdPath: components["schemas"]["InviteId"];
         /**
          * @description The title id of the game the request is sent for: an unsigned 32-bit integer in base 10
          *     (the hex title id 0x6CF217A8 is 1827805096).
@@ -266,8 +540,26 @@ export type RequestId = components['schemas']['RequestId'];
 export type HealthStatus = components['schemas']['HealthStatus'];
 export type Platform = components['schemas']['Platform'];
 export type SendServerInviteRequest = components['schemas']['SendServerInviteRequest'];
+export type EndpointId = components['schemas']['EndpointId'];
+export type InviteId = components['schemas']['InviteId'];
+export type EndpointRegistration = components['schemas']['EndpointRegistration'];
+export type Endpoint = components['schemas']['Endpoint'];
+export type Invite = components['schemas']['Invite'];
+export type InviteList = components['schemas']['InviteList'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ThrottledEntity = components['schemas']['ThrottledEntity'];
+export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseEndpointNotFound = components['responses']['EndpointNotFound'];
+export type ResponseInviteNotFound = components['responses']['InviteNotFound'];
+export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
+export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
+export type ResponseTooManyInFlight = components['responses']['TooManyInFlight'];
+export type ResponseInternalServerError = components['responses']['InternalServerError'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
+export type ParameterXuidPath = components['parameters']['XuidPath'];
+export type ParameterEndpointId = components['parameters']['EndpointId'];
+export type ParameterInviteIdPath = components['parameters']['InviteIdPath'];
 export type ParameterTitleId = components['parameters']['TitleId'];
 export type ParameterContractVersion = components['parameters']['ContractVersion'];
 export type ParameterRequestIdParam = components['parameters']['RequestIdParam'];
@@ -503,6 +795,177 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+        };
+    };
+    registerEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointRegistration"];
+            };
+        };
+        responses: {
+            /** @description The endpoint was registered before; its registration is refreshed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            /** @description The endpoint is registered. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyInFlight"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unregisterEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is not registered (any more). */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyInFlight"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveInvites: {
+        parameters: {
+            query?: {
+                /** @description How long to wait for an invite when none is pending (0 to 30 seconds). */
+                waitSeconds?: number;
+            };
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending invites (possibly none, after waiting). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["EndpointNotFound"];
+            429: components["responses"]["TooManyInFlight"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acknowledgeInvite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
+                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
+                 *     server makes one.
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+                /** @description The invite's id, as received. */
+                inviteId: components["parameters"]["InviteIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["InviteNotFound"];
+            429: components["responses"]["TooManyInFlight"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

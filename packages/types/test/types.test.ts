@@ -11,8 +11,18 @@ import {
 } from '../src/index.ts';
 
 describe('generated contract types', () => {
-  it('names sendServerInvite as the only operation', () => {
-    expectTypeOf<OperationId>().toEqualTypeOf<'sendServerInvite'>();
+  it('names every operation of the contract', () => {
+    expectTypeOf<OperationId>().toEqualTypeOf<
+      | 'sendServerInvite'
+      | 'getHealth'
+      | 'getReadiness'
+      | 'getOpenApiDocument'
+      | 'getApiDocumentation'
+      | 'registerEndpoint'
+      | 'unregisterEndpoint'
+      | 'receiveInvites'
+      | 'acknowledgeInvite'
+    >();
   });
 
   it('types the request body from SendServerInviteRequest, with invitedUsers and sender required', () => {

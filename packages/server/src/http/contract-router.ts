@@ -76,11 +76,22 @@ function adapt<Op extends OperationId>(operationId: Op, deps: ContractRouterDeps
     // The validator has checked params and body against the contract. Its coerced path params
     // are read from req.openapi: Express's router re-assigns req.params from the raw path, which
     // turned a title id of 0 back into the string "0".
+    let disconnected: AbortController | undefined;
     const result = await handler({
       params: ((req as ValidatedRequest).openapi?.pathParams ?? req.params) as OperationRequest<Op>['params'],
+      query: req.query as OperationRequest<Op>['query'],
       body: req.body as OperationRequest<Op>['body'],
       credential,
       requestId: String(req.id),
+      // Made on first use: most operations never wait, so most requests never pay for it.
+      get signal() {
+        if (!disconnected) {
+          const controller = new AbortController();
+          res.once('close', () => controller.abort());
+          disconnected = controller;
+        }
+        return disconnected.signal;
+      },
     });
     send(res, result);
   };

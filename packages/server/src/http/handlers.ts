@@ -1,7 +1,10 @@
 // The operations' HTTP-facing handlers: they translate between the contract's shapes and the
 // domain, and nothing else.
+import type { components } from '@server-invites/types';
 import type { Contract } from '../contract.ts';
 import { ServiceError } from '../errors.ts';
+import type { Endpoints } from '../invites/endpoints.ts';
+import { activationUri, type Endpoint, type Invite } from '../invites/invite.ts';
 import type { SendServerInvite } from '../invites/send-server-invite.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import { docsPage } from './docs-page.ts';
@@ -10,17 +13,39 @@ import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export interface HandlerDeps {
   sendServerInvite: SendServerInvite;
+  endpoints: Endpoints;
   lifecycle: Lifecycle;
   contract: Contract;
 }
 
 export function createHandlers(deps: HandlerDeps): OperationHandlers {
+  const { endpoints } = deps;
   return {
     async sendServerInvite({ params, body, credential }) {
       // The contract secures this operation, so the security handler has set the credential.
       if (!credential) throw ServiceError.authentication('a credential is required');
       const result = await deps.sendServerInvite({ credential, titleId: params.titleId, request: body });
       return { status: 204, body: undefined, headers: rateLimitHeaders(result.windows) };
+    },
+
+    async registerEndpoint({ params, body, credential }) {
+      const { endpoint, created } = await endpoints.register({ credential, ...params }, body);
+      return { status: created ? 201 : 200, body: toApiEndpoint(endpoint) };
+    },
+
+    async unregisterEndpoint({ params, credential }) {
+      await endpoints.unregister({ credential, ...params });
+      return { status: 204, body: undefined };
+    },
+
+    async receiveInvites({ params, query, credential, signal }) {
+      const invites = await endpoints.receive({ credential, ...params }, query.waitSeconds ?? 0, signal);
+      return { status: 200, body: { invites: invites.map(toApiInvite) } };
+    },
+
+    async acknowledgeInvite({ params, credential }) {
+      await endpoints.acknowledge({ credential, ...params }, params.inviteId);
+      return { status: 204, body: undefined };
     },
 
     async getHealth() {
@@ -41,5 +66,28 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
     async getApiDocumentation() {
       return { status: 200, body: docsPage, contentType: 'text/html; charset=utf-8' };
     },
+  };
+}
+
+function toApiEndpoint(endpoint: Endpoint): components['schemas']['Endpoint'] {
+  return {
+    xuid: endpoint.xuid,
+    endpointId: endpoint.endpointId,
+    platform: endpoint.platform,
+    expiresAt: new Date(endpoint.expiresAtMs).toISOString(),
+  };
+}
+
+function toApiInvite(invite: Invite): components['schemas']['Invite'] {
+  return {
+    id: invite.id,
+    titleId: invite.titleId,
+    sender: invite.sender,
+    invitedUser: invite.invitedUser,
+    connectionString: invite.connectionString,
+    ...(invite.platform && { platform: invite.platform }),
+    createdAt: new Date(invite.createdAtMs).toISOString(),
+    expiresAt: new Date(invite.expiresAtMs).toISOString(),
+    activationUri: activationUri(invite),
   };
 }

@@ -1,6 +1,6 @@
 // Operation handlers keyed by the contract's operationIds. The mapped type makes an operation
 // added to the spec fail type-checking until it has a handler; the types come from the spec.
-import type { OperationId, operations, PathParams, RequestBody } from '@server-invites/types';
+import type { OperationId, operations, PathParams, QueryParams, RequestBody } from '@server-invites/types';
 import type { Credential } from '../credentials/claims.ts';
 
 type Responses<Op extends OperationId> = operations[Op]['responses'];
@@ -23,10 +23,13 @@ export type OperationResult<Op extends OperationId> = {
 
 export interface OperationRequest<Op extends OperationId> {
   params: PathParams<Op>;
+  query: QueryParams<Op>;
   body: RequestBody<Op>;
   /** The verified caller, for operations the contract secures. */
   credential: Credential | undefined;
   requestId: string;
+  /** Aborts when the client goes away (for long polls). */
+  readonly signal: AbortSignal;
 }
 
 export type OperationHandlers = {

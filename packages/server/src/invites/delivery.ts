@@ -1,45 +1,41 @@
-// The delivery port: where accepted invites go. Async and store-agnostic so that a durable or
-// shared store can replace the embedded one.
-import type { Clock } from '../clock.ts';
-import type { Invite } from './invite.ts';
+// The ports between the invite use cases and storage. Async and store-agnostic so that a shared
+// store (Redis, a database) can replace the embedded SQLite one for several replicas.
+import type { Platform } from '@server-invites/types';
+import type { Endpoint, Invite } from './invite.ts';
+
+/** Identifies one endpoint's queue: `<xuid>/<endpointId>`. */
+export type EndpointKey = string;
+export const endpointKey = (xuid: string, endpointId: string): EndpointKey => `${xuid}/${endpointId}`;
 
 export interface InviteDelivery {
   /**
-   * Hands over every invite of one send at once; resolves when all are stored. An implementation
-   * whose store is unreachable throws ServiceError ServiceUnavailable, so callers may retry.
+   * Stores every invite of one send at once and queues each for every endpoint its invitee has
+   * registered; resolves with the endpoints that received something. An implementation whose
+   * store is unreachable throws ServiceError ServiceUnavailable, so callers may retry.
    */
-  deliver(invites: readonly Invite[]): Promise<void>;
+  deliver(invites: readonly Invite[]): Promise<EndpointKey[]>;
 }
 
-/** The embedded default: each invitee's pending invites, in memory, until they expire. */
-export interface InMemoryInviteStore extends InviteDelivery {
-  /** The invites pending for a user, oldest first, expired ones left out. */
-  pendingFor(xuid: string): Invite[];
+export interface EndpointInbox {
+  /** Registers or refreshes an endpoint; `created` is false when it was registered and live. */
+  register(registration: {
+    xuid: string;
+    endpointId: string;
+    platform: Platform;
+    ttlSeconds: number;
+  }): Promise<{ endpoint: Endpoint; created: boolean }>;
+  /** Removes the endpoint and its queue; removing an unknown endpoint is not an error. */
+  unregister(xuid: string, endpointId: string): Promise<void>;
+  /** The live invites queued for a live endpoint, oldest first; undefined if not registered. */
+  pending(xuid: string, endpointId: string): Promise<Invite[] | undefined>;
+  /** Takes the invite off the endpoint's queue; false if it was not pending there. */
+  acknowledge(xuid: string, endpointId: string, inviteId: string): Promise<boolean>;
 }
 
-export function createInMemoryInviteStore(options: {
-  clock: Clock;
-  maxPendingPerUser: number;
-}): InMemoryInviteStore {
-  const pending = new Map<string, Invite[]>();
-  const live = (invites: Invite[]) => {
-    const now = options.clock.now();
-    return invites.filter((invite) => invite.expiresAtMs > now);
-  };
-  return {
-    async deliver(invites) {
-      for (const invite of invites) {
-        const queue = live(pending.get(invite.invitedUser) ?? []);
-        queue.push(invite);
-        // Bounded per user: the oldest invites give way to new ones.
-        pending.set(invite.invitedUser, queue.slice(-options.maxPendingPerUser));
-      }
-    },
-    pendingFor(xuid) {
-      const queue = live(pending.get(xuid) ?? []);
-      if (queue.length === 0) pending.delete(xuid);
-      else pending.set(xuid, queue);
-      return [...queue];
-    },
-  };
+export interface InviteStore extends InviteDelivery, EndpointInbox {
+  /** Every live invite sent to a user, oldest first, whatever their endpoints. */
+  pendingFor(xuid: string): Promise<Invite[]>;
+  /** Deletes expired invites and registrations. */
+  sweep(): Promise<void>;
+  close(): void;
 }

@@ -7,10 +7,13 @@ import { ServiceError } from '../errors.ts';
 import type { RateLimiter, WindowState } from '../throttling/rate-limiter.ts';
 import type { InviteDelivery } from './delivery.ts';
 import type { Invite } from './invite.ts';
+import type { InviteNotifier } from './invite-notifier.ts';
 
 export interface SendServerInviteDeps {
   rateLimiter: RateLimiter;
   delivery: InviteDelivery;
+  /** Wakes the long polls of the endpoints that received an invite. */
+  notifier: InviteNotifier;
   clock: Clock;
   inviteTtlSeconds: number;
   newId?: () => string;
@@ -54,7 +57,7 @@ export function createSendServerInvite(deps: SendServerInviteDeps): SendServerIn
         expiresAtMs,
       }),
     );
-    await deps.delivery.deliver(invites);
+    deps.notifier.notify(await deps.delivery.deliver(invites));
     return { invited: invites.length, windows: decision.windows };
   };
 }

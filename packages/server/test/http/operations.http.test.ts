@@ -1,6 +1,8 @@
 // Probes, documentation, and the server's life: readiness, graceful shutdown, the main process.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,7 +66,16 @@ describe('probes and documentation', () => {
 describe('graceful shutdown', () => {
   it('lets an in-flight request finish, refuses new connections, and then resolves', async () => {
     const held = gate();
-    server = await startTestServer({ overrides: { delivery: { deliver: () => held.wait() } } });
+    server = await startTestServer({
+      overrides: {
+        delivery: {
+          deliver: async () => {
+            await held.wait();
+            return [];
+          },
+        },
+      },
+    });
     const { url } = server;
     const inFlight = callInvite(url, {
       authorization: await server.serviceCredential([TITLE_ID]),
@@ -84,8 +95,11 @@ describe('graceful shutdown', () => {
 });
 
 describe('the main process (pnpm start)', () => {
-  it('starts with no configuration, serves, and exits 0 on SIGTERM', async () => {
+  it('starts with no configuration, serves, keeps its data in a data directory, and exits 0 on SIGTERM', async () => {
+    // The working directory stands in for a fresh checkout: the default data directory is made in it.
+    const cwd = mkdtempSync(join(tmpdir(), 'server-invites-start-'));
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'src', 'main.ts')], {
+      cwd,
       env: { PATH: process.env.PATH, PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -104,6 +118,7 @@ describe('the main process (pnpm start)', () => {
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
+      expect(existsSync(join(cwd, '.data', 'invites.sqlite'))).toBe(true);
     } finally {
       child.kill('SIGKILL');
     }

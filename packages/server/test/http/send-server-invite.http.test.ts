@@ -68,7 +68,7 @@ describe('accepted invites (204)', () => {
     });
     expect(response.status).toBe(204);
     for (const xuid of ['3000000000000001', '3000000000000002']) {
-      expect(server.invites.pendingFor(xuid)).toEqual([
+      expect(await server.invites.pendingFor(xuid)).toEqual([
         expect.objectContaining({
           titleId: TITLE_ID,
           sender: SENDER,
@@ -180,7 +180,7 @@ describe('invalid requests (400 RequestValidationError)', () => {
 
   it('delivers nothing for a rejected request', async () => {
     await send({ body: { invitedUsers: ['4000000000000001'], sender: SENDER, platform: 'Xbox360' } });
-    expect(server.invites.pendingFor('4000000000000001')).toEqual([]);
+    expect(await server.invites.pendingFor('4000000000000001')).toEqual([]);
   });
 });
 

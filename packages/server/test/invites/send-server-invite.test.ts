@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/credentials/claims.ts';
 import { ServiceError } from '../../src/errors.ts';
-import { createInMemoryInviteStore } from '../../src/invites/delivery.ts';
+import { createInviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { createSendServerInvite } from '../../src/invites/send-server-invite.ts';
+import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import type { RateDecision, RateLimiter } from '../../src/throttling/rate-limiter.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -34,11 +35,12 @@ function setup(decision: RateDecision = allow) {
       return decision;
     },
   };
-  const store = createInMemoryInviteStore({ clock, maxPendingPerUser: 3 });
+  const store = createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser: 3 });
   let ids = 0;
   const send = createSendServerInvite({
     rateLimiter,
     delivery: store,
+    notifier: createInviteNotifier(),
     clock,
     inviteTtlSeconds: 600,
     newId: () => `invite-${++ids}`,
@@ -72,7 +74,7 @@ describe('sendServerInvite', () => {
       },
     });
     expect(result.invited).toBe(2);
-    expect(store.pendingFor('1')).toEqual([
+    expect(await store.pendingFor('1')).toEqual([
       {
         id: 'invite-1',
         titleId: 42,
@@ -84,13 +86,13 @@ describe('sendServerInvite', () => {
         expiresAtMs: NOW + 600_000,
       },
     ]);
-    expect(store.pendingFor('2')).toHaveLength(1);
+    expect(await store.pendingFor('2')).toHaveLength(1);
   });
 
   it('delivers an empty connection string and no platform when the sender gave none', async () => {
     const { send, store } = setup();
     await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } });
-    const [invite] = store.pendingFor('1');
+    const [invite] = await store.pendingFor('1');
     expect(invite?.connectionString).toBe('');
     expect(invite).not.toHaveProperty('platform');
   });
@@ -108,7 +110,7 @@ describe('sendServerInvite', () => {
     );
     expect(error.code).toBe('AuthorizationError');
     expect(consumed).toEqual([]);
-    expect(store.pendingFor('1')).toEqual([]);
+    expect(await store.pendingFor('1')).toEqual([]);
   });
 
   it('refuses a title the credential does not cover with AuthorizationError', async () => {
@@ -143,7 +145,7 @@ describe('sendServerInvite', () => {
       limitType: 'Rate',
       debugMessage: 'at most 50 invites per 300 seconds for this sender and title',
     });
-    expect(store.pendingFor('1')).toEqual([]);
+    expect(await store.pendingFor('1')).toEqual([]);
   });
 
   it('reports a Retry-After of at least one second', async () => {
@@ -158,12 +160,12 @@ describe('sendServerInvite', () => {
   });
 });
 
-describe('in-memory invite store', () => {
+describe('invite records per user', () => {
   it('drops expired invites', async () => {
     const { send, store, advance } = setup();
     await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } });
     advance(600_000);
-    expect(store.pendingFor('1')).toEqual([]);
+    expect(await store.pendingFor('1')).toEqual([]);
   });
 
   it('keeps at most the newest invites per user, dropping the oldest', async () => {
@@ -171,6 +173,6 @@ describe('in-memory invite store', () => {
     for (const sender of ['a', 'b', 'c', 'd']) {
       await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender } });
     }
-    expect(store.pendingFor('1').map((invite) => invite.sender)).toEqual(['b', 'c', 'd']);
+    expect((await store.pendingFor('1')).map((invite) => invite.sender)).toEqual(['b', 'c', 'd']);
   });
 });

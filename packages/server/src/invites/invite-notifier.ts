@@ -1,0 +1,68 @@
+// Wakes long polls when invites arrive. In-process: with several replicas, a shared channel
+// (Redis pub/sub) would stand behind the same interface.
+import type { EndpointKey } from './delivery.ts';
+
+export interface Subscription {
+  /** Resolves when the endpoint is notified, the time is up, or the signal aborts. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  cancel(): void;
+}
+
+export interface InviteNotifier {
+  /** Subscribe before reading the queue, so that nothing arriving in between is missed. */
+  subscribe(key: EndpointKey): Subscription;
+  notify(keys: Iterable<EndpointKey>): void;
+}
+
+/** Starts a timer; returns a function that cancels it. Injected so tests never really wait. */
+export type SetTimer = (callback: () => void, ms: number) => () => void;
+
+export const realTimer: SetTimer = (callback, ms) => {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+};
+
+export function createInviteNotifier(setTimer: SetTimer = realTimer): InviteNotifier {
+  // An idle long poll is one entry here and one timer: no polling, no CPU while it waits.
+  const waiting = new Map<EndpointKey, Set<() => void>>();
+
+  return {
+    subscribe(key) {
+      let wake: () => void = () => {};
+      let notified = false;
+      const onNotify = () => {
+        notified = true;
+        wake();
+      };
+      const listeners = waiting.get(key) ?? new Set();
+      listeners.add(onNotify);
+      waiting.set(key, listeners);
+      const cancel = () => {
+        listeners.delete(onNotify);
+        if (listeners.size === 0 && waiting.get(key) === listeners) waiting.delete(key);
+      };
+      return {
+        cancel,
+        wait(timeoutMs, signal) {
+          if (notified || signal?.aborted) return Promise.resolve();
+          return new Promise<void>((resolve) => {
+            const stopTimer = setTimer(() => wake(), timeoutMs);
+            const onAbort = () => wake();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            wake = () => {
+              stopTimer();
+              signal?.removeEventListener('abort', onAbort);
+              wake = () => {};
+              resolve();
+            };
+          });
+        },
+      };
+    },
+    notify(keys) {
+      for (const key of keys) {
+        for (const listener of waiting.get(key) ?? []) listener();
+      }
+    },
+  };
+}

@@ -1,0 +1,210 @@
+// The embedded invite store: SQLite through Node's built-in node:sqlite (no native addon to
+// build), in a file so that a restart loses nothing, or in memory for tests.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Platform } from '@server-invites/types';
+import type { Clock } from '../clock.ts';
+import { ServiceError } from '../errors.ts';
+import { type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
+import type { Endpoint, Invite } from './invite.ts';
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS invites (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title_id INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    invited_user TEXT NOT NULL,
+    connection_string TEXT NOT NULL,
+    platform TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS invites_by_user ON invites (invited_user, seq);
+  CREATE INDEX IF NOT EXISTS invites_by_expiry ON invites (expires_at);
+  CREATE TABLE IF NOT EXISTS endpoints (
+    xuid TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (xuid, endpoint_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS endpoints_by_expiry ON endpoints (expires_at);
+  CREATE TABLE IF NOT EXISTS deliveries (
+    xuid TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    invite_seq INTEGER NOT NULL REFERENCES invites (seq) ON DELETE CASCADE,
+    PRIMARY KEY (xuid, endpoint_id, invite_seq),
+    FOREIGN KEY (xuid, endpoint_id) REFERENCES endpoints (xuid, endpoint_id) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS deliveries_by_invite ON deliveries (invite_seq);
+`;
+
+interface InviteRow {
+  id: string;
+  title_id: number;
+  sender: string;
+  invited_user: string;
+  connection_string: string;
+  platform: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+const toInvite = (row: InviteRow): Invite => ({
+  id: row.id,
+  titleId: row.title_id,
+  sender: row.sender,
+  invitedUser: row.invited_user,
+  connectionString: row.connection_string,
+  ...(row.platform === null ? {} : { platform: row.platform as Platform }),
+  createdAtMs: row.created_at,
+  expiresAtMs: row.expires_at,
+});
+
+export interface SqliteInviteStoreOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+  clock: Clock;
+  /** The most invites kept per user, and so per endpoint queue; the oldest give way. */
+  maxPendingPerUser: number;
+}
+
+export function createSqliteInviteStore(options: SqliteInviteStoreOptions): InviteStore {
+  const { clock, maxPendingPerUser } = options;
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new DatabaseSync(options.path);
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+  );
+  db.exec(schema);
+
+  // Prepared once: each send, poll and acknowledgement reuses them.
+  const sql = {
+    insertInvite: db.prepare(
+      `INSERT INTO invites (id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+    ),
+    queueForEndpoints: db.prepare(
+      `INSERT INTO deliveries (xuid, endpoint_id, invite_seq)
+       SELECT xuid, endpoint_id, ? FROM endpoints WHERE xuid = ? AND expires_at > ?
+       RETURNING endpoint_id`,
+    ),
+    trimUser: db.prepare(
+      `DELETE FROM invites WHERE invited_user = ? AND seq NOT IN
+         (SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT ?)`,
+    ),
+    liveEndpoint: db.prepare(
+      'SELECT platform, expires_at FROM endpoints WHERE xuid = ? AND endpoint_id = ? AND expires_at > ?',
+    ),
+    upsertEndpoint: db.prepare(
+      `INSERT INTO endpoints (xuid, endpoint_id, platform, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (xuid, endpoint_id) DO UPDATE SET platform = excluded.platform, expires_at = excluded.expires_at`,
+    ),
+    clearQueue: db.prepare('DELETE FROM deliveries WHERE xuid = ? AND endpoint_id = ?'),
+    deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE xuid = ? AND endpoint_id = ?'),
+    queued: db.prepare(
+      `SELECT i.* FROM deliveries d JOIN invites i ON i.seq = d.invite_seq
+       WHERE d.xuid = ? AND d.endpoint_id = ? AND i.expires_at > ? ORDER BY i.seq`,
+    ),
+    acknowledge: db.prepare(
+      `DELETE FROM deliveries WHERE xuid = ? AND endpoint_id = ?
+         AND invite_seq = (SELECT seq FROM invites WHERE id = ? AND expires_at > ?)`,
+    ),
+    forUser: db.prepare('SELECT * FROM invites WHERE invited_user = ? AND expires_at > ? ORDER BY seq'),
+    sweepInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
+    sweepEndpoints: db.prepare('DELETE FROM endpoints WHERE expires_at <= ?'),
+  } satisfies Record<string, StatementSync>;
+
+  /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
+  function transaction<T>(work: () => T): T {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw new ServiceError('ServiceUnavailable', 'the invite store is unavailable; retry shortly', {
+        cause: error,
+      });
+    }
+    try {
+      const result = work();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  return {
+    async deliver(invites) {
+      const now = clock.now();
+      const reached = new Set<EndpointKey>();
+      transaction(() => {
+        for (const invite of invites) {
+          const { seq } = sql.insertInvite.get(
+            invite.id,
+            invite.titleId,
+            invite.sender,
+            invite.invitedUser,
+            invite.connectionString,
+            invite.platform ?? null,
+            invite.createdAtMs,
+            invite.expiresAtMs,
+          ) as { seq: number };
+          for (const row of sql.queueForEndpoints.all(seq, invite.invitedUser, now) as {
+            endpoint_id: string;
+          }[]) {
+            reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
+          }
+          // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
+          sql.trimUser.run(invite.invitedUser, invite.invitedUser, maxPendingPerUser);
+        }
+      });
+      return [...reached];
+    },
+
+    async register({ xuid, endpointId, platform, ttlSeconds }) {
+      const now = clock.now();
+      const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
+      const created = transaction(() => {
+        const live = sql.liveEndpoint.get(xuid, endpointId, now) !== undefined;
+        // An expired registration's queue belongs to the past: a re-registered device starts empty.
+        if (!live) sql.clearQueue.run(xuid, endpointId);
+        sql.upsertEndpoint.run(xuid, endpointId, platform, endpoint.expiresAtMs);
+        return !live;
+      });
+      return { endpoint, created };
+    },
+
+    async unregister(xuid, endpointId) {
+      sql.deleteEndpoint.run(xuid, endpointId);
+    },
+
+    async pending(xuid, endpointId) {
+      const now = clock.now();
+      if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
+      return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+    },
+
+    async acknowledge(xuid, endpointId, inviteId) {
+      return Number(sql.acknowledge.run(xuid, endpointId, inviteId, clock.now()).changes) > 0;
+    },
+
+    async pendingFor(xuid) {
+      return (sql.forUser.all(xuid, clock.now()) as unknown as InviteRow[]).map(toInvite);
+    },
+
+    async sweep() {
+      const now = clock.now();
+      transaction(() => {
+        sql.sweepInvites.run(now);
+        sql.sweepEndpoints.run(now);
+      });
+    },
+
+    close() {
+      db.close();
+    },
+  };
+}
