@@ -29,7 +29,7 @@ process.on('uncaughtException', (error) => {
 const running = await startServer(config, deps);
 if (config.auth.keys.kind === 'hs256-secret' && config.auth.keys.isDevelopmentSecret) {
   logger.warn(
-    'accepting tokens signed with the development secret; mint one with `pnpm --silent token --title <id>`',
+    'accepting tokens signed with the development secret; mint one with `pnpm --silent run token --title <id>`',
   );
 }
 logger.info({ url: running.url, environment: config.environment }, 'listening');
