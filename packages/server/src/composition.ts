@@ -30,6 +30,7 @@ export interface Overrides {
 export interface Dependencies extends AppDeps {
   clock: Clock;
   store: InviteStore;
+  notifier: InviteNotifier;
 }
 
 export async function buildDependencies(
@@ -67,6 +68,7 @@ export async function buildDependencies(
     clock,
     logger,
     store,
+    notifier,
     contract: overrides.contract ?? loadContract(),
     authenticator,
     concurrency: createConcurrencyLimiter(config.throttle.concurrencyPerCaller),

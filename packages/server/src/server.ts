@@ -63,6 +63,8 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     closing ??= new Promise<void>((resolve) => {
       deps.lifecycle.markDraining();
       clearInterval(sweeper);
+      // Long polls answer now with what they have, rather than hold the shutdown for 30 s.
+      deps.notifier.close();
       for (const res of unsent) closeAfterResponse(res);
       const forced = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
       forced.unref();

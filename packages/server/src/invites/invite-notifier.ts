@@ -12,6 +12,8 @@ export interface InviteNotifier {
   /** Subscribe before reading the queue, so that nothing arriving in between is missed. */
   subscribe(key: EndpointKey): Subscription;
   notify(keys: Iterable<EndpointKey>): void;
+  /** Wakes every waiter, and makes later waits return at once: the instance is draining. */
+  close(): void;
 }
 
 /** Starts a timer; returns a function that cancels it. Injected so tests never really wait. */
@@ -25,6 +27,7 @@ export const realTimer: SetTimer = (callback, ms) => {
 export function createInviteNotifier(setTimer: SetTimer = realTimer): InviteNotifier {
   // An idle long poll is one entry here and one timer: no polling, no CPU while it waits.
   const waiting = new Map<EndpointKey, Set<() => void>>();
+  let closed = false;
 
   return {
     subscribe(key) {
@@ -44,7 +47,7 @@ export function createInviteNotifier(setTimer: SetTimer = realTimer): InviteNoti
       return {
         cancel,
         wait(timeoutMs, signal) {
-          if (notified || signal?.aborted) return Promise.resolve();
+          if (notified || closed || signal?.aborted) return Promise.resolve();
           return new Promise<void>((resolve) => {
             const stopTimer = setTimer(() => wake(), timeoutMs);
             const onAbort = () => wake();
@@ -63,6 +66,10 @@ export function createInviteNotifier(setTimer: SetTimer = realTimer): InviteNoti
       for (const key of keys) {
         for (const listener of waiting.get(key) ?? []) listener();
       }
+    },
+    close() {
+      closed = true;
+      for (const listeners of waiting.values()) for (const listener of listeners) listener();
     },
   };
 }

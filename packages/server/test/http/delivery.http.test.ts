@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInviteNotifier } from '../../src/invites/invite-notifier.ts';
+import { createInviteNotifier, type InviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { useFakeClock } from '../support/fake-clock.ts';
@@ -180,26 +180,29 @@ describe('delivery to registered endpoints', () => {
   });
 });
 
+/** A notifier that tells the test when a poll has subscribed, i.e. is about to wait. */
+function observedNotifier() {
+  const inner = createInviteNotifier();
+  let subscribed!: () => void;
+  const pollWaiting = new Promise<void>((resolve) => {
+    subscribed = resolve;
+  });
+  const notifier: InviteNotifier = {
+    notify: (keys) => inner.notify(keys),
+    close: () => inner.close(),
+    subscribe(key) {
+      const subscription = inner.subscribe(key);
+      subscribed();
+      return subscription;
+    },
+  };
+  return { notifier, pollWaiting };
+}
+
 describe('long polling', () => {
   it('wakes a waiting poll as soon as an invite arrives, long before the wait is over', async () => {
-    // A notifier that tells the test when the poll has subscribed, i.e. is about to wait.
-    const notifier = createInviteNotifier();
-    let subscribed!: () => void;
-    const pollWaiting = new Promise<void>((resolve) => {
-      subscribed = resolve;
-    });
-    const server = await start({
-      overrides: {
-        notifier: {
-          notify: (keys) => notifier.notify(keys),
-          subscribe(key) {
-            const subscription = notifier.subscribe(key);
-            subscribed();
-            return subscription;
-          },
-        },
-      },
-    });
+    const { notifier, pollWaiting } = observedNotifier();
+    const server = await start({ overrides: { notifier } });
     const a = deviceOf(server, A, await server.userCredential(A));
     await a.register('console', { platform: 'Scarlett' });
     const poll = a.receive('console', 30).then((response) => ({ response, at: performance.now() }));
@@ -210,6 +213,19 @@ describe('long polling', () => {
     expect(response.body.invites).toHaveLength(1);
     // Generous bound (the target is 50 ms): it proves a wake-up, not the 30 s timeout.
     expect(at - sentAt).toBeLessThan(5_000);
+  });
+
+  it('answers a waiting poll at once when the instance starts draining', async () => {
+    const { notifier, pollWaiting } = observedNotifier();
+    const server = await start({ overrides: { notifier } });
+    const a = deviceOf(server, A, await server.userCredential(A));
+    await a.register('console', { platform: 'Scarlett' });
+    const poll = a.receive('console', 30);
+    await pollWaiting;
+    const stopped = server.close();
+    servers = [];
+    expect(await poll).toEqual({ status: 200, body: { invites: [] } });
+    await stopped;
   });
 
   it('wakes 1000 concurrent polls of one user with one invite', async () => {

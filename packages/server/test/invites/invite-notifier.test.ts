@@ -84,3 +84,15 @@ describe('invite notifier', () => {
     for (const s of subscriptions) s.cancel();
   });
 });
+
+describe('invite notifier when closed', () => {
+  it('wakes every waiter and lets later waits return at once', async () => {
+    const timers = manualTimers();
+    const notifier = createInviteNotifier(timers.setTimer);
+    const waiting = notifier.subscribe('a/console').wait(30_000);
+    notifier.close();
+    expect(await settled(waiting)).toBe(true);
+    expect(await settled(notifier.subscribe('a/phone').wait(30_000))).toBe(true);
+    expect(timers.count).toBe(0);
+  });
+});
