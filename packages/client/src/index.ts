@@ -1,2 +1,39 @@
-// Placeholder until the hand-written client API lands (issue: typed client package).
-export * from './generated/index.js';
+// The package's public API. The generated code stays an implementation detail: only its models
+// are re-exported, so that a regeneration cannot change what consumers depend on unnoticed.
+export {
+  type CredentialsContext,
+  type CredentialsProvider,
+  createInvitesClient,
+  DEFAULT_TIMEOUT_MS,
+  type FetchLike,
+  type InvitesClient,
+  type InvitesClientOptions,
+  type SendServerInviteOptions,
+} from './client.js';
+export type { Clock } from './clock.js';
+export {
+  ApiError,
+  type ApiErrorDetails,
+  AuthenticationError,
+  AuthorizationError,
+  type ErrorDetails,
+  InvitesClientError,
+  MethodNotAllowedError,
+  NetworkError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RequestValidationError,
+  ServerError,
+  ThrottledError,
+  TimeoutError,
+  UnsupportedMediaTypeError,
+} from './errors.js';
+export {
+  type ErrorResponse,
+  ErrorResponseErrorCodeEnum as ErrorCode,
+  Platform,
+  type SendServerInviteRequest,
+  type ThrottledEntity,
+  ThrottledEntityLimitTypeEnum as LimitType,
+} from './generated/models/index.js';
+export { DEFAULT_RETRY_POLICY, type RetryOptions } from './retry.js';

@@ -1,0 +1,121 @@
+// `pnpm run check:browser`: loads the built package in headless Chromium (`CHROMIUM` or
+// `chromium` on PATH) and calls the Prism mock through it: sends, typed errors, abort, timeout.
+// Not part of `test`, which must pass on machines without a browser.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startPrism } from '../test/support/prism.ts';
+import { packageDir, run } from './pack-check.ts';
+
+const PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type="module">
+import { AuthorizationError, createInvitesClient, Platform, RequestValidationError, ThrottledError } from '/dist/index.js';
+const out = {};
+const base = { baseUrl: location.origin, credentials: async () => 'XBL3.0 x=-;browser-token', retry: { maxAttempts: 1 } };
+const prefer = (value) => (url, init) => {
+  const headers = new Headers(init.headers);
+  headers.set('Prefer', value);
+  return fetch(url, { ...init, headers });
+};
+const invite = { invitedUsers: ['2814613569642996'], sender: '2533274792693551' };
+const failure = (promise) => promise.then(() => undefined, (error) => error);
+try {
+  await createInvitesClient(base).sendServerInvite(1827805096, { ...invite, platform: Platform.Scarlett });
+  out.sent = true;
+  let e = await failure(createInvitesClient({ ...base, fetch: prefer('code=429') }).sendServerInvite(1, invite));
+  out.throttled = { is: e instanceof ThrottledError, retryAfterMs: e.retryAfterMs, limitType: e.throttledEntity?.limitType };
+  e = await failure(createInvitesClient(base).sendServerInvite(1, { ...invite, invitedUsers: [] }));
+  out.validation = e instanceof RequestValidationError;
+  e = await failure(createInvitesClient({ ...base, fetch: prefer('code=400, example=AuthorizationError') }).sendServerInvite(1, invite));
+  out.authorization = e instanceof AuthorizationError;
+  e = await failure(createInvitesClient({ ...base, baseUrl: 'http://127.0.0.1:9' }).sendServerInvite(1, invite));
+  out.network = { name: e.name, mayHaveReachedServer: e.mayHaveReachedServer };
+  const controller = new AbortController();
+  const pending = createInvitesClient({ ...base, fetch: () => new Promise(() => {}) }).sendServerInvite(1, invite, { signal: controller.signal });
+  controller.abort(new Error('aborted by the page'));
+  out.abort = (await failure(pending)).message;
+  const hang = (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  out.timeout = (await failure(createInvitesClient({ ...base, timeoutMs: 100, fetch: hang }).sendServerInvite(1, invite))).name;
+} catch (error) {
+  out.unexpected = String(error);
+}
+document.getElementById('out').textContent = JSON.stringify(out);
+</script></body></html>`;
+
+const EXPECTED = {
+  sent: true,
+  throttled: { is: true, retryAfterMs: 12_000, limitType: 'Rate' },
+  validation: true,
+  authorization: true,
+  // A browser's fetch hides why a request failed, so the client cannot prove it was not sent.
+  network: { name: 'NetworkError', mayHaveReachedServer: true },
+  abort: 'aborted by the page',
+  timeout: 'TimeoutError',
+};
+
+/** Serves the page and dist/, and forwards everything else to Prism: one origin, so no CORS. */
+function serve(prismUrl: string): Promise<{ url: string; close(): void }> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    if (url === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
+    } else if (url.startsWith('/dist/') && !url.includes('..')) {
+      const file = await readFile(path.join(packageDir, url)).catch(() => undefined);
+      if (file === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(file);
+    } else {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers.set(name, value);
+      }
+      const upstream = await fetch(prismUrl + url, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      });
+      const body = Buffer.from(await upstream.arrayBuffer());
+      res.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
+    }
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => res.writeHead(502).end(String(error)));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+    });
+  });
+}
+
+if (import.meta.main) {
+  await run('pnpm', ['run', 'build'], packageDir);
+  const prism = await startPrism();
+  const site = await serve(prism.url);
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.env.CHROMIUM ?? 'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--virtual-time-budget=15000',
+        '--dump-dom',
+        `${site.url}/`,
+      ],
+      { timeout: 60_000 },
+    );
+    const text = /<pre id="out">(.*)<\/pre>/s.exec(stdout)?.[1] ?? '';
+    const report: unknown = JSON.parse(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+    const ok = JSON.stringify(report) === JSON.stringify(EXPECTED);
+    console.warn(`${ok ? 'browser check passed' : 'browser check FAILED'}: ${JSON.stringify(report)}`);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    site.close();
+    await prism.stop();
+  }
+}

@@ -1,0 +1,202 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestServer } from '@server-invites/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintTarball, pack, packageDir, run } from '../scripts/pack-check.js';
+
+// Packing builds the package first (prepack).
+const PACK_TIMEOUT_MS = 60_000;
+
+let workDir: string;
+let tarball: string;
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'client-package-test-'));
+  tarball = await pack(workDir);
+}, PACK_TIMEOUT_MS);
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the built JavaScript and declarations, the README and package.json, and no sources or tests', async () => {
+    const files = (await run('tar', ['-tzf', tarball])).trim().split('\n');
+
+    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md']));
+    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts']));
+    expect(
+      files.filter((file) => !/^package\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md)$/.test(file)),
+    ).toEqual([]);
+  });
+
+  it('declares no runtime dependency', async () => {
+    const manifest = JSON.parse(await run('tar', ['-xzOf', tarball, 'package/package.json'])) as Record<
+      string,
+      unknown
+    >;
+
+    expect(manifest).not.toHaveProperty('dependencies');
+    expect(manifest).not.toHaveProperty('peerDependencies');
+    expect(manifest).toMatchObject({ type: 'module', engines: { node: '>=20.0.0' } });
+  });
+
+  it('passes publint (warnings as errors) and Are the Types Wrong (ESM-only profile)', async () => {
+    const report = await lintTarball(tarball);
+
+    expect(report).toContain('All good!');
+    expect(report).toMatch(/node16 \(from ESM\) *│ 🟢 \(ESM\)/);
+  }, 30_000);
+});
+
+describe('a consumer outside the workspace that installs the tarball', () => {
+  const TITLE_ID = 1827805096;
+
+  it('imports createInvitesClient, sends an invite to a running server, and catches RequestValidationError and ThrottledError with their typed fields', async () => {
+    // One invite per minute for a sender: the consumer's second valid invite is throttled.
+    const server = await startTestServer({ throttle: { burst: { limit: 1, windowSeconds: 60 } } });
+    try {
+      const project = path.join(workDir, 'consumer');
+      await mkdir(project);
+      await writeFile(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+      );
+      // Offline and with its own cache: the package has no dependency to download.
+      await run(
+        'npm',
+        [
+          'install',
+          tarball,
+          '--offline',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+          '--cache',
+          path.join(workDir, 'npm-cache'),
+        ],
+        project,
+      );
+      await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+      await writeFile(
+        path.join(project, 'consumer.ts'),
+        consumerSource({
+          url: server.url,
+          credential: await server.serviceCredential([TITLE_ID]),
+          titleId: TITLE_ID,
+        }),
+      );
+
+      // The consumer's types come from the tarball's declarations alone (no @types/node either).
+      await run(process.execPath, [
+        path.join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        project,
+      ]);
+      const output = await run(process.execPath, ['consumer.ts'], project);
+
+      const report = JSON.parse(output.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+      expect(report).toEqual({
+        sent: true,
+        validation: {
+          name: 'RequestValidationError',
+          isBase: true,
+          status: 400,
+          errorCode: 'RequestValidationError',
+          debugMessage: expect.stringMatching(/sender/),
+          requestId: 'consumer-invalid-1',
+        },
+        throttled: {
+          name: 'ThrottledError',
+          isBase: true,
+          status: 429,
+          errorCode: 'Throttled',
+          requestId: expect.any(String),
+          retryAfterMs: expect.any(Number),
+          limitType: 'Rate',
+          maxRequests: 1,
+          periodInSeconds: 60,
+        },
+      });
+      const { retryAfterMs } = report.throttled as { retryAfterMs: number };
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(60_000);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM'],
+    types: [],
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    erasableSyntaxOnly: true,
+    // Checks the package's declarations too, generated ones included.
+    skipLibCheck: false,
+  },
+  include: ['consumer.ts'],
+};
+
+/** A consumer written as another team would, runnable by Node's type stripping. */
+function consumerSource(target: { url: string; credential: string; titleId: number }): string {
+  return `import {
+  createInvitesClient,
+  InvitesClientError,
+  Platform,
+  RequestValidationError,
+  ThrottledError,
+  type ThrottledEntity,
+} from '@server-invites/client';
+
+const client = createInvitesClient({
+  baseUrl: ${JSON.stringify(target.url)},
+  credentials: async () => ${JSON.stringify(target.credential)},
+  retry: { maxAttempts: 1 },
+});
+const titleId = ${target.titleId};
+const invite = { invitedUsers: ['2814613569642996'], sender: '2533274792693551', platform: Platform.XboxOne };
+const report: Record<string, unknown> = {};
+
+try {
+  await client.sendServerInvite(titleId, { ...invite, sender: '18446744073709551616' }, { requestId: 'consumer-invalid-1' });
+} catch (error) {
+  if (!(error instanceof RequestValidationError)) throw error;
+  const status: number = error.status;
+  const errorCode: string = error.errorCode;
+  const debugMessage: string = error.debugMessage;
+  const requestId: string | undefined = error.requestId;
+  report.validation = { name: error.name, isBase: error instanceof InvitesClientError, status, errorCode, debugMessage, requestId };
+}
+
+await client.sendServerInvite(titleId, invite);
+report.sent = true;
+
+try {
+  await client.sendServerInvite(titleId, invite);
+} catch (error) {
+  if (!(error instanceof ThrottledError)) throw error;
+  const retryAfterMs: number | undefined = error.retryAfterMs;
+  const entity: ThrottledEntity | undefined = error.throttledEntity;
+  const limitType: 'Rate' | 'Concurrency' | undefined = entity?.limitType;
+  report.throttled = {
+    name: error.name,
+    isBase: error instanceof InvitesClientError,
+    status: error.status,
+    errorCode: error.errorCode,
+    requestId: error.requestId,
+    retryAfterMs,
+    limitType,
+    maxRequests: entity?.maxRequests,
+    periodInSeconds: entity?.periodInSeconds,
+  };
+}
+
+console.log(JSON.stringify(report));
+`;
+}
