@@ -79,6 +79,19 @@ export async function errorFromResponse(response: Response, nowMs: number): Prom
   return new ApiError(common);
 }
 
+/**
+ * A success status whose body is not what the contract promises (a proxy's page, truncated
+ * JSON): an `ApiError` with the code `UnexpectedResponse` rather than a raw parse error.
+ */
+export function errorFromUnexpectedBody(response: Response, text: string): ApiError {
+  return new ApiError({
+    status: response.status,
+    requestId: response.headers.get('X-Request-Id') ?? undefined,
+    errorCode: UNKNOWN_CODE,
+    debugMessage: describeBody(response.status, text),
+  });
+}
+
 async function readText(response: Response): Promise<string> {
   try {
     return await response.text();

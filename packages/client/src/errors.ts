@@ -116,7 +116,10 @@ export class ThrottledError extends ApiError {
   }
 }
 
-/** 5xx. Only 503 is retried by default: after any other, the invite may have been sent. */
+/**
+ * 5xx. Sending an invite retries only 503 by default: after any other, the invite may have been
+ * sent. The receiver's operations, which are idempotent, retry every 5xx.
+ */
 export class ServerError extends ApiError {
   override readonly name: string = 'ServerError';
   /** How long the server asked to wait (`Retry-After`, sent with some 503s), in ms. */

@@ -1,5 +1,6 @@
 // The package's public API. The generated code stays an implementation detail: only its models
 // are re-exported, so that a regeneration cannot change what consumers depend on unnoticed.
+export type { CallOptions } from './call.js';
 export {
   type CredentialsContext,
   type CredentialsProvider,
@@ -29,6 +30,8 @@ export {
   UnsupportedMediaTypeError,
 } from './errors.js';
 export {
+  type Endpoint,
+  type EndpointRegistration,
   type ErrorResponse,
   ErrorResponseErrorCodeEnum as ErrorCode,
   Platform,
@@ -36,4 +39,12 @@ export {
   type ThrottledEntity,
   ThrottledEntityLimitTypeEnum as LimitType,
 } from './generated/models/index.js';
+export type { InviteIterator, ReceivedInvite } from './invite-iterator.js';
+export {
+  createInviteReceiver,
+  type InviteReceiver,
+  type InviteReceiverOptions,
+  type ReceiveInvitesOptions,
+  type RegisteredEndpoint,
+} from './receiver.js';
 export { DEFAULT_RETRY_POLICY, type RetryOptions } from './retry.js';

@@ -14,9 +14,9 @@ export interface RetryOptions {
   readonly baseDelayMs?: number;
   /**
    * Also retry failures after which the invite may already have been sent: 5xx other than 503,
-   * and network failures other than a refused connection or an unresolved name. The
-   * operation is not idempotent, so opting in means an invitee may get an invite twice.
-   * Default false.
+   * and network failures other than a refused connection or an unresolved name. Sending an
+   * invite is not idempotent, so opting in means an invitee may get an invite twice.
+   * Default false. The receiver's operations are idempotent and retry these failures anyway.
    */
   readonly retryWhenDeliveryUnknown?: boolean;
 }
@@ -54,14 +54,17 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
 /**
  * How long to wait before retrying after `error`, the outcome of attempt number `attempt`
  * (1-based), or `undefined` when the call must fail with it. `random` returns values in [0, 1).
+ * An `idempotent` operation (one that has the same effect however often the server acts on it)
+ * is also retried after failures that leave unknown whether the server acted.
  */
 export function retryDelay(
   error: InvitesClientError,
   attempt: number,
   policy: RetryPolicy,
   random: () => number,
+  idempotent = false,
 ): number | undefined {
-  if (attempt >= policy.maxAttempts || !isRetryable(error, policy)) return undefined;
+  if (attempt >= policy.maxAttempts || !isRetryable(error, policy, idempotent)) return undefined;
   const retryAfterMs =
     error instanceof ThrottledError || error instanceof ServerError ? error.retryAfterMs : undefined;
   if (retryAfterMs !== undefined) {
@@ -69,15 +72,21 @@ export function retryDelay(
     // Never earlier than asked: the jitter only ever adds to the server's wait.
     return Math.min(policy.maxDelayMs, retryAfterMs + random() * RETRY_AFTER_SPREAD_MS);
   }
-  // "Equal jitter": half of the exponential step for sure, the other half at random.
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return step / 2 + random() * (step / 2);
+  return backoffDelay(attempt, policy, random);
 }
 
-function isRetryable(error: InvitesClientError, policy: RetryPolicy): boolean {
+/** The exponential backoff, with jitter, before the wait numbered `step` (1-based). */
+export function backoffDelay(step: number, policy: RetryPolicy, random: () => number): number {
+  // "Equal jitter": half of the exponential step for sure, the other half at random.
+  const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (step - 1));
+  return delay / 2 + random() * (delay / 2);
+}
+
+function isRetryable(error: InvitesClientError, policy: RetryPolicy, idempotent: boolean): boolean {
+  const repeatable = idempotent || policy.retryWhenDeliveryUnknown;
   if (error instanceof ThrottledError) return true;
-  if (error instanceof NetworkError) return !error.mayHaveReachedServer || policy.retryWhenDeliveryUnknown;
-  if (error instanceof ServerError) return error.status === 503 || policy.retryWhenDeliveryUnknown;
+  if (error instanceof NetworkError) return !error.mayHaveReachedServer || repeatable;
+  if (error instanceof ServerError) return error.status === 503 || repeatable;
   // 408: the server gave up before it had read the whole request, so it acted on none of it.
   if (error instanceof ApiError && error.status === 408) return true;
   return false;

@@ -50,8 +50,9 @@ describe('the packed tarball', () => {
 
 describe('a consumer outside the workspace that installs the tarball', () => {
   const TITLE_ID = 1827805096;
+  const INVITEE = '2814613569642996';
 
-  it('imports createInvitesClient, sends an invite to a running server, and catches RequestValidationError and ThrottledError with their typed fields', async () => {
+  it('imports createInvitesClient, sends an invite to a running server, and catches RequestValidationError and ThrottledError with their typed fields; receives the invite with createInviteReceiver', async () => {
     // One invite per minute for a sender: the consumer's second valid invite is throttled.
     const server = await startTestServer({ throttle: { burst: { limit: 1, windowSeconds: 60 } } });
     try {
@@ -82,6 +83,7 @@ describe('a consumer outside the workspace that installs the tarball', () => {
         consumerSource({
           url: server.url,
           credential: await server.serviceCredential([TITLE_ID]),
+          userCredential: await server.userCredential(INVITEE),
           titleId: TITLE_ID,
         }),
       );
@@ -97,6 +99,11 @@ describe('a consumer outside the workspace that installs the tarball', () => {
       const report = JSON.parse(output.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
       expect(report).toEqual({
         sent: true,
+        received: {
+          created: true,
+          invites: [{ invitedUser: INVITEE, sender: '2533274792693551', createdAtIsDate: true }],
+          again: 0,
+        },
         validation: {
           name: 'RequestValidationError',
           isBase: true,
@@ -144,11 +151,18 @@ const CONSUMER_TSCONFIG = {
 };
 
 /** A consumer written as another team would, runnable by Node's type stripping. */
-function consumerSource(target: { url: string; credential: string; titleId: number }): string {
+function consumerSource(target: {
+  url: string;
+  credential: string;
+  userCredential: string;
+  titleId: number;
+}): string {
   return `import {
+  createInviteReceiver,
   createInvitesClient,
   InvitesClientError,
   Platform,
+  type ReceivedInvite,
   RequestValidationError,
   ThrottledError,
   type ThrottledEntity,
@@ -174,8 +188,25 @@ try {
   report.validation = { name: error.name, isBase: error instanceof InvitesClientError, status, errorCode, debugMessage, requestId };
 }
 
+const receiver = createInviteReceiver({
+  baseUrl: ${JSON.stringify(target.url)},
+  credentials: ${JSON.stringify(target.userCredential)},
+});
+const invitee = invite.invitedUsers[0] as string;
+const registered = await receiver.registerEndpoint(invitee, 'consumer-device', { platform: Platform.Win32 });
+
 await client.sendServerInvite(titleId, invite);
 report.sent = true;
+
+const received: ReceivedInvite[] = [];
+for await (const got of receiver.receiveInvites(invitee, 'consumer-device', { waitSeconds: 0 })) received.push(got);
+let again = 0;
+for await (const _ of receiver.receiveInvites(invitee, 'consumer-device', { waitSeconds: 0 })) again += 1;
+report.received = {
+  created: registered.created,
+  invites: received.map((got) => ({ invitedUser: got.invitedUser, sender: got.sender, createdAtIsDate: got.createdAt instanceof Date })),
+  again,
+};
 
 try {
   await client.sendServerInvite(titleId, invite);

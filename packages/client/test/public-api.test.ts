@@ -1,8 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
+  Endpoint,
   ErrorCode,
   LimitType,
   Platform,
+  ReceivedInvite,
+  RegisteredEndpoint,
   SendServerInviteRequest,
   ThrottledEntity,
 } from '../src/index.js';
@@ -29,6 +32,7 @@ describe('the package entry point', () => {
       'ThrottledError',
       'TimeoutError',
       'UnsupportedMediaTypeError',
+      'createInviteReceiver',
       'createInvitesClient',
     ]);
   });
@@ -70,5 +74,30 @@ describe('the package entry point', () => {
 
   it('resolves sendServerInvite to void', () => {
     expectTypeOf<ReturnType<api.InvitesClient['sendServerInvite']>>().toEqualTypeOf<Promise<void>>();
+  });
+
+  it('types the receiver from the generated models: dates as Date, invites as an async iterable', () => {
+    expectTypeOf<ReturnType<api.InviteReceiver['registerEndpoint']>>().toEqualTypeOf<
+      Promise<RegisteredEndpoint>
+    >();
+    expectTypeOf<RegisteredEndpoint>().toExtend<Endpoint>();
+    expectTypeOf<RegisteredEndpoint['created']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Endpoint['expiresAt']>().toEqualTypeOf<Date>();
+    expectTypeOf<ReturnType<api.InviteReceiver['unregisterEndpoint']>>().toEqualTypeOf<Promise<void>>();
+    expectTypeOf<ReturnType<api.InviteReceiver['acknowledgeInvite']>>().toEqualTypeOf<Promise<void>>();
+    expectTypeOf<ReturnType<api.InviteReceiver['receiveInvites']>>().toExtend<
+      AsyncIterable<ReceivedInvite>
+    >();
+    expectTypeOf<ReceivedInvite>().toEqualTypeOf<{
+      id: string;
+      titleId: number;
+      sender: string;
+      invitedUser: string;
+      connectionString: string;
+      platform?: Platform;
+      createdAt: Date;
+      expiresAt: Date;
+      activationUri: string;
+    }>();
   });
 });

@@ -70,6 +70,22 @@ describe('retryDelay', () => {
     expect(retryDelay(error, 1, optedIn, half)).toBe(expected);
   });
 
+  it.each<[string, InvitesClientError, number, number | undefined]>([
+    ['a 500 is retried', serverError(500), 1, 300],
+    ['a 502 is retried', serverError(502), 1, 300],
+    ['a reset connection is retried', network(true), 1, 300],
+    ['a 429 still waits for Retry-After', throttled(2_000), 1, 2_500],
+    [
+      'a 400 is still never retried',
+      new RequestValidationError({ ...response, status: 400, errorCode: 'x' }),
+      1,
+      undefined,
+    ],
+    ['nothing is retried after the last attempt', serverError(500), 10, undefined],
+  ])('for an idempotent operation, %s', (_, error, attempt, expected) => {
+    expect(retryDelay(error, attempt, policy, half, true)).toBe(expected);
+  });
+
   it('keeps the equal-jitter backoff within [step / 2, step)', () => {
     expect(retryDelay(network(false), 3, policy, () => 0)).toBe(800);
     expect(retryDelay(network(false), 3, policy, () => 0.999_999)).toBeCloseTo(1_600, 0);

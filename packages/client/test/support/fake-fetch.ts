@@ -1,4 +1,5 @@
 import type { FetchLike } from '../../src/client.js';
+import type { Clock } from '../../src/clock.js';
 
 export interface RecordedRequest {
   readonly url: string;
@@ -9,8 +10,11 @@ export interface RecordedRequest {
   readonly signal: AbortSignal | undefined;
 }
 
-/** What the fake answers to one request: a response, a rejection, or a request that never ends. */
-export type Reply = (() => Response) | Error | 'hang';
+/**
+ * What the fake answers to one request: a response (perhaps later, like a long poll), a
+ * rejection, or a request that never ends.
+ */
+export type Reply = ((request: RecordedRequest) => Response | Promise<Response>) | Error | 'hang';
 
 export type FakeFetch = FetchLike & { readonly requests: readonly RecordedRequest[] };
 
@@ -32,7 +36,7 @@ export function fakeFetch(...replies: Reply[]): FakeFetch {
     if (reply === undefined) throw `unexpected request #${requests.length} to ${url}`;
     if (reply === 'hang') return hang(request.signal);
     if (reply instanceof Error) throw reply;
-    return reply();
+    return reply(request);
   };
   return Object.assign(fetch, { requests });
 }
@@ -59,6 +63,16 @@ export const reply = {
     (status: number, text: string, headers: Record<string, string> = {}): (() => Response) =>
     () =>
       new Response(text, { status, headers }),
+  /**
+   * Answers `answer` once `ms` have passed on `clock`, as a long poll does; aborting the request
+   * before then rejects with the abort reason, as fetch does.
+   */
+  after:
+    (clock: Clock, ms: number, answer: () => Response) =>
+    async (request: RecordedRequest): Promise<Response> => {
+      await clock.sleep(ms, request.signal);
+      return answer();
+    },
 };
 
 /** What Node's fetch rejects with when a connection fails with the given system error code. */
