@@ -11,6 +11,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { createHandlers } from './http/handlers.ts';
 import { normalizeJsonContentType } from './http/json-content-type.ts';
 import { requestContext } from './http/request-context.ts';
+import type { WarmUpGate } from './http/warm-up.ts';
 import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -28,12 +29,13 @@ export interface AppDeps {
   validateResponses: boolean;
 }
 
-export function createApp(deps: AppDeps): Express {
+/** `warmUp`: lets start-up warm-up requests through while the instance starts (see http/warm-up.ts). */
+export function createApp(deps: AppDeps, warmUp?: WarmUpGate): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, warmUp));
   app.use(docsAssetsPath, express.static(docsAssetsDirectory, { index: false, fallthrough: false }));
   app.use(normalizeJsonContentType);
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
       authenticator: deps.authenticator,
       concurrency: deps.concurrency,
       validateResponses: deps.validateResponses,
+      warmUp,
     }),
   );
   app.use(errorHandler({ patternDescriptions: patternDescriptions(deps.contract) }));

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
+import { createWarmUpGate, warmUp } from './http/warm-up.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -20,7 +21,10 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Readonly<Config>, deps: Dependencies): Promise<RunningServer> {
-  const app = createApp(deps);
+  const warmUpGate = createWarmUpGate(deps.lifecycle);
+  const app = createApp(deps, warmUpGate);
+  // Everything the validator builds lazily is built now, before the instance reports ready.
+  await warmUp(app, deps.contract, warmUpGate);
   // Responses not yet sent when draining starts are told to close their connection, so that
   // keep-alive clients reconnect elsewhere instead of holding this instance open.
   const unsent = new Set<ServerResponse>();

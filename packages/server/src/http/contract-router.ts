@@ -11,6 +11,7 @@ import type { Authenticator } from '../credentials/authenticator.ts';
 import { type ConcurrencyLimiter, concurrencyExceeded } from '../throttling/concurrency-limiter.ts';
 import type { OperationHandlers, OperationRequest, OperationResult } from './operations.ts';
 import { authenticationFailures, verifiedCredentials } from './request-state.ts';
+import type { WarmUpGate } from './warm-up.ts';
 
 /** What express-openapi-validator sets on every request it matched to an operation. */
 type ValidatedRequest = Request & { openapi?: { pathParams?: Record<string, unknown> } };
@@ -21,6 +22,8 @@ export interface ContractRouterDeps {
   authenticator: Authenticator;
   concurrency: ConcurrencyLimiter;
   validateResponses: boolean;
+  /** Start-up warm-up requests pass security and are answered without running the handler. */
+  warmUp?: WarmUpGate | undefined;
 }
 
 export function contractRouter(deps: ContractRouterDeps): RequestHandler[] {
@@ -30,9 +33,13 @@ export function contractRouter(deps: ContractRouterDeps): RequestHandler[] {
     validateRequests: { allErrors: false },
     validateResponses: deps.validateResponses,
     $refParser: { mode: 'dereference' },
+    // The contract has no multipart bodies: without this, every request also went through a
+    // multer middleware (and its own Ajv instance) that could never apply.
+    fileUploader: false,
     validateSecurity: {
       handlers: {
         XblAuth: async (req: Request) => {
+          if (deps.warmUp?.accepts(req)) return true;
           try {
             verifiedCredentials.set(req, await deps.authenticator.authenticate(req.headers.authorization));
             return true;
@@ -67,6 +74,10 @@ function adapt<Op extends OperationId>(operationId: Op, deps: ContractRouterDeps
     request: OperationRequest<Op>,
   ) => Promise<OperationResult<Op>>;
   return async (req, res) => {
+    if (deps.warmUp?.accepts(req)) {
+      res.status(204).end();
+      return;
+    }
     const credential = verifiedCredentials.get(req);
     if (credential) {
       const admission = deps.concurrency.tryAcquire(credential.subject);

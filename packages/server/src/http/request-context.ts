@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { WarmUpGate } from './warm-up.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function requestContext(logger: Logger) {
+export function requestContext(logger: Logger, warmUp?: WarmUpGate) {
   return pinoHttp({
     logger,
+    // Start-up warm-up requests are not traffic: they are left out of the request log.
+    ...(warmUp && { autoLogging: { ignore: (req: IncomingMessage) => warmUp.accepts(req) } }),
     genReqId(req: IncomingMessage, res: ServerResponse) {
       const offered = req.headers['x-request-id'];
       const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();

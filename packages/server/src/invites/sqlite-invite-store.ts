@@ -91,10 +91,13 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
        SELECT xuid, endpoint_id, ? FROM endpoints WHERE xuid = ? AND expires_at > ?
        RETURNING endpoint_id`,
     ),
-    trimUser: db.prepare(
-      `DELETE FROM invites WHERE invited_user = ? AND seq NOT IN
-         (SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT ?)`,
+    // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
+    // (none while the user is under it), then everything up to it. One `seq NOT IN (newest N)`
+    // statement did the same but cost ~60 µs per invite, more than the rest of a send.
+    newestDropped: db.prepare(
+      'SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT 1 OFFSET ?',
     ),
+    trimUser: db.prepare('DELETE FROM invites WHERE invited_user = ? AND seq <= ?'),
     liveEndpoint: db.prepare(
       'SELECT platform, expires_at FROM endpoints WHERE xuid = ? AND endpoint_id = ? AND expires_at > ?',
     ),
@@ -158,7 +161,10 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
             reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
           }
           // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
-          sql.trimUser.run(invite.invitedUser, invite.invitedUser, maxPendingPerUser);
+          const dropFrom = sql.newestDropped.get(invite.invitedUser, maxPendingPerUser) as
+            | { seq: number }
+            | undefined;
+          if (dropFrom) sql.trimUser.run(invite.invitedUser, dropFrom.seq);
         }
       });
       return [...reached];

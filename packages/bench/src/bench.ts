@@ -1,0 +1,326 @@
+// One bench run: starts every configuration as its own process, warms each up, then loads them in
+// alternating rounds from the load generator's process, sampling memory after every round.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allConfigurations, type Configuration, HEADLINE } from './configurations.ts';
+import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
+import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
+import type { MemorySample } from './process-stats.ts';
+import { type CpuProfile, type ProfileSummary, summarizeProfile } from './profile.ts';
+import { type RunningTarget, startTarget } from './runner.ts';
+import { median, pairedRatio } from './stats.ts';
+import {
+  type Credentials,
+  INVITE_PATH,
+  inviteBody,
+  inviteRequestHeaders,
+  mintBenchCredentials,
+} from './workload.ts';
+
+export interface BenchPlan {
+  name: 'full' | 'quick' | 'ci';
+  /** Configuration ids, in the order of the first round. */
+  configurations: string[];
+  connections: number;
+  warmupSeconds: number;
+  rounds: number;
+  roundSeconds: number;
+  /** Seconds of CPU profile per profiled configuration; 0 for none. */
+  profileSeconds: number;
+  profiled: string[];
+}
+
+export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
+  full: {
+    name: 'full',
+    configurations: [
+      'raw-http',
+      'bare-express',
+      'service-1',
+      'service-16',
+      'service-1-warn',
+      'service-1-patched',
+      'service-1-no-store',
+      'prism',
+    ],
+    connections: 32,
+    warmupSeconds: 2,
+    rounds: 3,
+    roundSeconds: 6,
+    profileSeconds: 6,
+    profiled: ['bare-express', 'service-1', 'service-1-no-store'],
+  },
+  quick: {
+    name: 'quick',
+    configurations: ['raw-http', 'bare-express', 'service-1'],
+    connections: 32,
+    warmupSeconds: 2,
+    rounds: 2,
+    roundSeconds: 4,
+    profileSeconds: 0,
+    profiled: [],
+  },
+  ci: {
+    name: 'ci',
+    configurations: ['raw-http', 'bare-express', 'service-1', 'service-16', 'service-1-warn'],
+    connections: 8,
+    warmupSeconds: 0.5,
+    rounds: 1,
+    roundSeconds: 1,
+    profileSeconds: 0,
+    profiled: [],
+  },
+};
+
+export interface ConfigurationResult {
+  id: string;
+  label: string;
+  role: Configuration['role'];
+  invitees: number;
+  startupMs: number;
+  firstRequest: FirstRequestCheck | undefined;
+  warmup: LoadResult;
+  rounds: LoadResult[];
+  /** Memory after each round, and how many requests the process had answered by then. */
+  memory: (MemorySample & { requestsServed: number })[];
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The target's own CPU time (user + system) per response, in microseconds: less sensitive than
+   * requests/s to what else the machine is doing. */
+  cpuUsPerRequest: number;
+  errors: number;
+  non2xx: number;
+  peakRssKb: number;
+  ratioToBareExpress: number;
+  ratioToRawHttp: number;
+}
+
+export interface ProfileResult {
+  id: string;
+  label: string;
+  requestsPerSecond: number;
+  summary: ProfileSummary;
+}
+
+export interface BenchResult {
+  plan: BenchPlan;
+  startedAt: Date;
+  durationSeconds: number;
+  results: ConfigurationResult[];
+  profiles: ProfileResult[];
+  /** full pipeline (1 invitee) / bare Express, paired by round. */
+  headlineRatio: number;
+}
+
+export type Progress = (line: string) => void;
+
+export async function runBench(plan: BenchPlan, progress: Progress = () => {}): Promise<BenchResult> {
+  const startedAt = new Date();
+  const credentials = await mintBenchCredentials();
+  const dataRoot = await mkdtemp(join(tmpdir(), 'bench-data-'));
+  const configurations = selectConfigurations(plan.configurations, credentials, dataRoot);
+  const load = startLoadGenerator();
+  const running = new Map<string, RunningTarget>();
+  try {
+    const startup = new Map<string, { ms: number; first: FirstRequestCheck | undefined }>();
+    for (const configuration of configurations) {
+      const target = await startTarget(configuration.process);
+      running.set(configuration.id, target);
+      const job = jobFor(configuration, target, credentials, plan.connections, 0);
+      const first =
+        configuration.role === 'service'
+          ? await checkFirstRequest(`${target.url}${INVITE_PATH}`, target.agent, job.headers, job.body ?? '')
+          : undefined;
+      target.agent.destroy();
+      startup.set(configuration.id, { ms: target.startupMs, first });
+      progress(
+        `started ${configuration.id} in ${target.startupMs.toFixed(0)} ms` +
+          (first
+            ? `; first request ${first.firstMs.toFixed(2)} ms, then ${first.laterMedianMs.toFixed(2)} ms`
+            : ''),
+      );
+    }
+
+    const served = new Map<string, number>();
+    const warmups = new Map<string, LoadResult>();
+    for (const configuration of configurations) {
+      const target = running.get(configuration.id) as RunningTarget;
+      const warmup = await load.run(
+        jobFor(configuration, target, credentials, plan.connections, plan.warmupSeconds),
+      );
+      warmups.set(configuration.id, warmup);
+      served.set(configuration.id, warmup.requests);
+      progress(`warmed up ${configuration.id}: ${warmup.requestsPerSecond.toFixed(0)} requests/s`);
+    }
+
+    const rounds = new Map<string, LoadResult[]>(configurations.map((c) => [c.id, []]));
+    const cpuPerRequest = new Map<string, number[]>(configurations.map((c) => [c.id, []]));
+    const memory = new Map<string, ConfigurationResult['memory']>(configurations.map((c) => [c.id, []]));
+    for (let round = 0; round < plan.rounds; round++) {
+      // Each round starts one configuration later, so that no configuration always runs first.
+      const order = configurations.map(
+        (_, i) => configurations[(i + round) % configurations.length] as Configuration,
+      );
+      for (const configuration of order) {
+        const target = running.get(configuration.id) as RunningTarget;
+        const cpuBefore = target.cpuSeconds();
+        const result = await load.run(
+          jobFor(configuration, target, credentials, plan.connections, plan.roundSeconds),
+        );
+        rounds.get(configuration.id)?.push(result);
+        if (result.requests > 0) {
+          cpuPerRequest
+            .get(configuration.id)
+            ?.push(((target.cpuSeconds() - cpuBefore) * 1e6) / result.requests);
+        }
+        const total = (served.get(configuration.id) ?? 0) + result.requests;
+        served.set(configuration.id, total);
+        memory.get(configuration.id)?.push({ ...target.memory(), requestsServed: total });
+        progress(
+          `round ${round + 1}/${plan.rounds} ${configuration.id}: ${result.requestsPerSecond.toFixed(0)} requests/s, ` +
+            `p99 ${result.p99Ms.toFixed(2)} ms, ${(cpuPerRequest.get(configuration.id)?.at(-1) ?? Number.NaN).toFixed(0)} µs CPU/request, ${result.errors} errors, ${result.non2xx} non-2xx`,
+        );
+      }
+    }
+
+    const rps = (id: string) => (rounds.get(id) ?? []).map((r) => r.requestsPerSecond);
+    const results = configurations.map((configuration): ConfigurationResult => {
+      const own = rounds.get(configuration.id) ?? [];
+      const samples = memory.get(configuration.id) ?? [];
+      const warmup = warmups.get(configuration.id) as LoadResult;
+      const all = [warmup, ...own];
+      return {
+        id: configuration.id,
+        label: configuration.label,
+        role: configuration.role,
+        invitees: configuration.invitees,
+        startupMs: startup.get(configuration.id)?.ms ?? Number.NaN,
+        firstRequest: startup.get(configuration.id)?.first,
+        warmup,
+        rounds: own,
+        memory: samples,
+        requestsPerSecond: median(rps(configuration.id)),
+        p50Ms: median(own.map((r) => r.p50Ms)),
+        p99Ms: median(own.map((r) => r.p99Ms)),
+        cpuUsPerRequest: median(cpuPerRequest.get(configuration.id) ?? []),
+        errors: all.reduce((sum, r) => sum + r.errors, 0),
+        non2xx: all.reduce((sum, r) => sum + r.non2xx, 0),
+        peakRssKb: Math.max(0, ...samples.map((s) => s.peakRssKb)),
+        ratioToBareExpress: pairedRatio(rps(configuration.id), rps('bare-express')),
+        ratioToRawHttp: pairedRatio(rps(configuration.id), rps('raw-http')),
+      };
+    });
+    await stopAll(running);
+
+    const profiles: ProfileResult[] = [];
+    for (const id of plan.profileSeconds > 0 ? plan.profiled : []) {
+      const configuration = configurations.find((c) => c.id === id);
+      if (!configuration) continue;
+      progress(`profiling ${id} for ${plan.profileSeconds} s`);
+      profiles.push(await profileConfiguration(configuration, load, credentials, plan));
+    }
+
+    return {
+      plan,
+      startedAt,
+      durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      results,
+      profiles,
+      headlineRatio: pairedRatio(rps(HEADLINE), rps('bare-express')),
+    };
+  } finally {
+    await stopAll(running);
+    await load.close();
+    await rm(dataRoot, { recursive: true, force: true });
+  }
+}
+
+function selectConfigurations(ids: string[], credentials: Credentials, dataRoot: string): Configuration[] {
+  const all = allConfigurations(credentials, dataRoot);
+  return ids.map((id) => {
+    const configuration = all.find((c) => c.id === id);
+    if (!configuration) throw new Error(`unknown configuration ${id}`);
+    return configuration;
+  });
+}
+
+function jobFor(
+  configuration: Configuration,
+  target: RunningTarget,
+  credentials: Credentials,
+  connections: number,
+  durationSeconds: number,
+): LoadJob {
+  return {
+    url: `${target.url}${INVITE_PATH}`,
+    method: 'POST',
+    headers: inviteRequestHeaders(credentials),
+    body: inviteBody(configuration.invitees),
+    connections,
+    durationSeconds,
+  };
+}
+
+async function stopAll(running: Map<string, RunningTarget>): Promise<void> {
+  await Promise.all([...running.values()].map((target) => target.stop()));
+  running.clear();
+}
+
+/**
+ * Runs the configuration once more under `--cpu-prof`, warms it up, loads it, and summarises the
+ * profile over the measured load only (start-up, warm-up and shutdown left out).
+ */
+async function profileConfiguration(
+  configuration: Configuration,
+  load: LoadGenerator,
+  credentials: Credentials,
+  plan: BenchPlan,
+): Promise<ProfileResult> {
+  const directory = await mkdtemp(join(tmpdir(), 'bench-cpu-prof-'));
+  try {
+    const target = await startTarget({
+      ...configuration.process,
+      nodeOptions: [
+        ...(configuration.process.nodeOptions ?? []),
+        '--cpu-prof',
+        `--cpu-prof-dir=${directory}`,
+        '--cpu-prof-interval=250',
+      ],
+    });
+    target.agent.destroy();
+    let result: LoadResult;
+    let loadStarted: number;
+    let loadEnded: number;
+    try {
+      await load.run(
+        jobFor(configuration, target, credentials, plan.connections, Math.min(2, plan.warmupSeconds)),
+      );
+      loadStarted = performance.now();
+      result = await load.run(
+        jobFor(configuration, target, credentials, plan.connections, plan.profileSeconds),
+      );
+      loadEnded = performance.now();
+    } finally {
+      await target.stop();
+    }
+    const exited = performance.now();
+    const files = (await readdir(directory)).filter((file) => file.endsWith('.cpuprofile'));
+    if (files.length !== 1)
+      throw new Error(`expected one CPU profile in ${directory}, found ${files.length}`);
+    const profile = JSON.parse(await readFile(join(directory, files[0] as string), 'utf8')) as CpuProfile;
+    const summary = summarizeProfile(profile, {
+      fromEndUs: (exited - loadStarted) * 1000,
+      toEndUs: (exited - loadEnded) * 1000,
+    });
+    return {
+      id: configuration.id,
+      label: configuration.label,
+      requestsPerSecond: result.requestsPerSecond,
+      summary,
+    };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,65 @@
+// `pnpm bench [--quick | --ci] [--output <file>] [--json <file>]`
+//   (default)  every configuration, CPU profiles; writes packages/bench/BENCHMARKS.md (~4 minutes)
+//   --quick    raw node:http, bare Express and the full pipeline only, < 45 s; writes no file and
+//              ends with the line `full-pipeline/bare-express: <ratio>`
+//   --ci       a few seconds of load per configuration; fails only on errors or non-2xx responses
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BenchResult, PLANS, runBench } from './bench.ts';
+import { describeMachine } from './machine.ts';
+import { benchmarksMarkdown, resultsTable } from './markdown.ts';
+
+// `pnpm run bench -- --quick` passes the `--` on.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
+const { values } = parseArgs({
+  args,
+  options: {
+    quick: { type: 'boolean', default: false },
+    ci: { type: 'boolean', default: false },
+    output: { type: 'string' },
+    json: { type: 'string' },
+    /** Re-renders BENCHMARKS.md from a run saved with --json (after editing findings.md). */
+    render: { type: 'string' },
+  },
+  strict: true,
+});
+if (values.quick && values.ci) {
+  console.error('give --quick or --ci, not both');
+  process.exit(2);
+}
+const plan = PLANS[values.ci ? 'ci' : values.quick ? 'quick' : 'full'];
+const packageDir = fileURLToPath(new URL('../', import.meta.url));
+const output = values.output ?? (plan.name === 'full' ? `${packageDir}BENCHMARKS.md` : undefined);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+let bench: BenchResult;
+if (values.render) {
+  bench = JSON.parse(await readFile(values.render, 'utf8'), (key, value) =>
+    key === 'startedAt' ? new Date(value) : value,
+  ) as BenchResult;
+} else {
+  say(`bench (${plan.name}) on Node.js ${process.version}: ${plan.configurations.join(', ')}`);
+  bench = await runBench(plan, (line) => say(`  ${line}`));
+}
+say('');
+say(resultsTable(bench.results));
+
+if (output) {
+  const findings = await readFile(`${packageDir}findings.md`, 'utf8').catch(() => '');
+  const command = bench.plan.name === 'full' ? 'pnpm bench' : `pnpm bench --${bench.plan.name}`;
+  await writeFile(output, benchmarksMarkdown(bench, { machine: describeMachine(), command, findings }));
+  say(`\nwrote ${output}`);
+}
+if (values.json) await writeFile(values.json, `${JSON.stringify(bench, null, 2)}\n`);
+
+const failures = bench.results.filter((r) => r.errors > 0 || r.non2xx > 0);
+for (const failure of failures) {
+  const codes = [failure.warmup, ...failure.rounds].flatMap((r) => Object.entries(r.statusCodes));
+  console.error(
+    `${failure.id}: ${failure.errors} errors, ${failure.non2xx} non-2xx (status codes: ${codes.map(([code, n]) => `${code}×${n}`).join(', ')})`,
+  );
+}
+say('');
+say(`full-pipeline/bare-express: ${bench.headlineRatio.toFixed(2)}`);
+if (plan.name === 'ci' && failures.length > 0) process.exit(1);

@@ -1,0 +1,141 @@
+// The configurations the bench compares: each is one process and one request it is loaded with.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProcessSpec } from './runner.ts';
+import type { Credentials } from './workload.ts';
+
+export type Role = 'ceiling' | 'baseline' | 'service' | 'mock';
+
+export interface Configuration {
+  id: string;
+  label: string;
+  role: Role;
+  /** How many invitees the request names. */
+  invitees: number;
+  process: ProcessSpec;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const serverMain = fileURLToPath(new URL('./main.ts', import.meta.resolve('@server-invites/server')));
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const prismCli = fileURLToPath(import.meta.resolve('@stoplight/prism-cli'));
+
+/**
+ * The service as it runs in production (NODE_ENV=production: configured HS256 key, responses not
+ * validated, JSON logs at the given level) with throttling limits raised so that the load is not
+ * answered 429.
+ */
+export function serviceEnv(
+  credentials: Credentials,
+  logLevel: string,
+  dataDir: string,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: logLevel,
+    VALIDATE_RESPONSES: 'false',
+    AUTH_HS256_SECRET: credentials.secret,
+    AUTH_ISSUER: credentials.issuer,
+    AUTH_AUDIENCE: credentials.audience,
+    THROTTLE_BURST_LIMIT: '100000000',
+    THROTTLE_SUSTAIN_LIMIT: '100000000',
+    CONCURRENCY_LIMIT_PER_CALLER: '100000',
+  };
+}
+
+/** `node --import` this into a service to run it with the validator patch of packages/bench/patches. */
+export const patchedValidatorHook = here('./targets/patched-validator.ts');
+
+export function serviceProcess(
+  credentials: Credentials,
+  logLevel: string,
+  dataDir: string,
+  nodeOptions: string[] = [],
+) {
+  return {
+    script: serverMain,
+    nodeOptions,
+    env: serviceEnv(credentials, logLevel, dataDir),
+    readiness: { kind: 'probe', path: '/readyz', status: 200 },
+  } satisfies ProcessSpec;
+}
+
+/** `dataRoot`: a fresh directory; each service process keeps its SQLite invite store in a folder of it. */
+export function allConfigurations(credentials: Credentials, dataRoot: string): Configuration[] {
+  const dataDir = (id: string) => join(dataRoot, id);
+  return [
+    {
+      id: 'raw-http',
+      label: 'raw node:http (JSON.parse, 204)',
+      role: 'ceiling',
+      invitees: 1,
+      process: { script: here('./targets/raw-http.ts'), readiness: { kind: 'announce' } },
+    },
+    {
+      id: 'bare-express',
+      label: 'bare Express 5 (express.json, 204)',
+      role: 'baseline',
+      invitees: 1,
+      process: { script: here('./targets/bare-express.ts'), readiness: { kind: 'announce' } },
+    },
+    {
+      id: 'service-1',
+      label: 'service, full pipeline, 1 invitee (request log at info)',
+      role: 'service',
+      invitees: 1,
+      process: serviceProcess(credentials, 'info', dataDir('service-1')),
+    },
+    {
+      id: 'service-16',
+      label: 'service, full pipeline, 16 invitees (request log at info)',
+      role: 'service',
+      invitees: 16,
+      process: serviceProcess(credentials, 'info', dataDir('service-16')),
+    },
+    {
+      id: 'service-1-warn',
+      label: 'service, full pipeline, 1 invitee (LOG_LEVEL=warn: no request log)',
+      role: 'service',
+      invitees: 1,
+      process: serviceProcess(credentials, 'warn', dataDir('service-1-warn')),
+    },
+    {
+      id: 'service-1-patched',
+      label: 'service, full pipeline, 1 invitee (request log at info), validator patched (#1217)',
+      role: 'service',
+      invitees: 1,
+      process: serviceProcess(credentials, 'info', dataDir('service-1-patched'), [
+        '--import',
+        patchedValidatorHook,
+      ]),
+    },
+    {
+      id: 'service-1-no-store',
+      label: 'diagnostic: service pipeline without the SQLite store, 1 invitee (request log at info)',
+      role: 'service',
+      invitees: 1,
+      process: {
+        script: here('./targets/service-without-store.ts'),
+        env: serviceEnv(credentials, 'info', dataDir('unused')),
+        readiness: { kind: 'announce' },
+      },
+    },
+    {
+      id: 'prism',
+      label: 'Prism 5.16 mock',
+      role: 'mock',
+      invitees: 1,
+      process: {
+        script: prismCli,
+        args: ['mock', '--no-multiprocess', '-h', '127.0.0.1', 'spec/openapi.yaml'],
+        cwd: repoRoot,
+        readiness: { kind: 'probe', path: '/healthz', status: 200, portArgs: (port) => ['-p', String(port)] },
+      },
+    },
+  ];
+}
+
+/** The configuration whose ratio to bare Express is the headline number. */
+export const HEADLINE = 'service-1';

@@ -1,0 +1,165 @@
+// Starts a target as its own process, waits until it takes traffic, and stops it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { type MemorySample, sampleCpuSeconds, sampleMemory } from './process-stats.ts';
+
+export type Readiness =
+  /** The target prints `{"listening":<port>}` on stdout (the bench's own targets). */
+  | { kind: 'announce' }
+  /** The target listens on the port given in PORT; ready once GET path answers `status`. */
+  | { kind: 'probe'; path: string; status: number; portArgs?: (port: number) => string[] };
+
+export interface ProcessSpec {
+  /** The script Node runs, and its arguments. */
+  script: string;
+  args?: string[];
+  nodeOptions?: string[];
+  env?: Record<string, string>;
+  readiness: Readiness;
+  /** Working directory (Prism resolves the spec path from it). */
+  cwd?: string;
+}
+
+export interface RunningTarget {
+  pid: number;
+  url: string;
+  /** From spawn() to the first answer that says it is ready, in milliseconds. */
+  startupMs: number;
+  memory(): MemorySample;
+  /** CPU seconds (user + system) the target has used so far. */
+  cpuSeconds(): number;
+  /** A keep-alive agent whose connection the readiness probe already opened. */
+  agent: Agent;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 30_000;
+
+export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
+  const port = spec.readiness.kind === 'probe' ? await freePort() : 0;
+  const extraArgs = spec.readiness.kind === 'probe' ? (spec.readiness.portArgs?.(port) ?? []) : [];
+  const stderrTail: string[] = [];
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [...(spec.nodeOptions ?? []), spec.script, ...(spec.args ?? []), ...extraArgs],
+    {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env, PORT: String(port) },
+      // A service's request log goes to /dev/null: the bench measures writing it, not shipping it.
+      stdio: ['ignore', spec.readiness.kind === 'announce' ? 'pipe' : 'ignore', 'pipe'],
+    },
+  );
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrTail.push(chunk);
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(
+      `${spec.script} exited before it was ready (code ${code}, signal ${signal}):\n${stderrTail.join('')}`,
+    );
+  });
+  exited.catch(() => {});
+  const giveUp = new AbortController();
+  const timer = setTimeout(() => giveUp.abort(), STARTUP_TIMEOUT_MS);
+  let url: string;
+  try {
+    url = await Promise.race([
+      spec.readiness.kind === 'announce'
+        ? announcedUrl(child)
+        : probeUntilReady(`http://127.0.0.1:${port}`, spec.readiness, agent, giveUp.signal),
+      exited,
+      new Promise<never>((_, reject) =>
+        giveUp.signal.addEventListener('abort', () =>
+          reject(new Error(`${spec.script} was not ready after ${STARTUP_TIMEOUT_MS} ms`)),
+        ),
+      ),
+    ]);
+    // The bench's own targets answer anything: one request opens the agent's connection.
+    if (spec.readiness.kind === 'announce') await getStatus(`${url}/`, agent);
+  } catch (error) {
+    giveUp.abort();
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const startupMs = performance.now() - started;
+  const pid = child.pid as number;
+  return {
+    pid,
+    url,
+    startupMs,
+    agent,
+    memory: () => sampleMemory(pid),
+    cpuSeconds: () => sampleCpuSeconds(pid),
+    async stop() {
+      agent.destroy();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+async function announcedUrl(child: ChildProcess): Promise<string> {
+  if (!child.stdout) throw new Error('no stdout to read the port from');
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    try {
+      const { listening } = JSON.parse(line) as { listening?: unknown };
+      if (typeof listening === 'number') {
+        child.stdout.resume();
+        return `http://127.0.0.1:${listening}`;
+      }
+    } catch {
+      // Not the announcement.
+    }
+  }
+  throw new Error('the target closed stdout without announcing its port');
+}
+
+async function probeUntilReady(
+  url: string,
+  readiness: Extract<Readiness, { kind: 'probe' }>,
+  agent: Agent,
+  signal: AbortSignal,
+): Promise<string> {
+  while (!signal.aborted) {
+    const status = await getStatus(`${url}${readiness.path}`, agent).catch(() => undefined);
+    if (status === readiness.status) return url;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('gave up waiting for readiness');
+}
+
+/** One GET; resolves with the status once the body has been read. */
+export function getStatus(url: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.setTimeout(2_000, () => req.destroy(new Error('probe timed out')));
+    req.end();
+  });
+}
+
+/** A loopback port free right now (for targets that take their port from the environment). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

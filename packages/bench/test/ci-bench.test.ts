@@ -1,0 +1,16 @@
+// The CI bench (`pnpm bench:ci`, run here so that `pnpm test` runs it in CI): a second of load on
+// each configuration; it fails on connection errors and non-2xx responses only, never on speed.
+import { describe, expect, it } from 'vitest';
+import { PLANS, runBench } from '../src/bench.ts';
+
+describe('the CI bench', () => {
+  it('answers every request of every configuration with a 2xx, without connection errors', async () => {
+    const bench = await runBench(PLANS.ci);
+    const failures = bench.results
+      .filter((r) => r.errors > 0 || r.non2xx > 0)
+      .map((r) => `${r.id}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+    expect(failures).toEqual([]);
+    expect(bench.results.map((r) => r.id)).toEqual(PLANS.ci.configurations);
+    for (const result of bench.results) expect(result.rounds[0]?.requests).toBeGreaterThan(0);
+  }, 120_000);
+});

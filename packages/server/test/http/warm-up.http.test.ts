@@ -1,0 +1,162 @@
+// Start-up warm-up: the validator builds its per-operation request validators (Ajv compilations)
+// before the instance is ready, so that the first real request compiles nothing. Counted, not
+// timed: every Ajv compilation goes through Ajv.prototype._compileSchemaEnv.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { buildDependencies } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadContract } from '../../src/contract.ts';
+import { createWarmUpGate, warmUpRequests } from '../../src/http/warm-up.ts';
+import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
+import { createLifecycle } from '../../src/lifecycle.ts';
+import { startTestServer, type TestServer } from '../../src/testing.ts';
+import { callInvite, validInvite } from '../support/invite-request.ts';
+
+// The Ajv core class that express-openapi-validator's Ajv instances (ajv-draft-04 for OpenAPI 3.0)
+// extend: one ajv@8 for the validator and its plugins. Every compilation goes through
+// _compileSchemaEnv; the counter wraps it, and each describe puts the original back.
+const requireFromValidator = createRequire(
+  createRequire(import.meta.url).resolve('express-openapi-validator'),
+);
+interface AjvCore {
+  _compileSchemaEnv(this: unknown, ...args: unknown[]): unknown;
+}
+const ajvCore = (requireFromValidator('ajv/dist/core') as { default: { prototype: AjvCore } }).default
+  .prototype;
+const original = ajvCore._compileSchemaEnv;
+let compiled = 0;
+
+function countCompilations() {
+  compiled = 0;
+  ajvCore._compileSchemaEnv = function (this: unknown, ...args: unknown[]) {
+    compiled++;
+    return original.apply(this, args);
+  };
+  return () => compiled;
+}
+const stopCounting = () => {
+  ajvCore._compileSchemaEnv = original;
+};
+
+describe('without warm-up (an app served as is)', () => {
+  it('compiles validators on the first request of an operation: the cost warm-up moves to start-up', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: ':memory:' });
+    const store = createSqliteInviteStore({
+      path: ':memory:',
+      clock: { now: () => Date.now() },
+      maxPendingPerUser: 100,
+    });
+    const deps = await buildDependencies(config, { store });
+    const server = createServer(createApp(deps));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const compilations = countCompilations();
+      // /healthz needs no credential, so its first request reaches the request validator.
+      await fetch(`${url}/healthz`).then((r) => r.text());
+      expect(compilations()).toBeGreaterThan(0);
+    } finally {
+      stopCounting();
+      server.close();
+      store.close();
+    }
+  });
+});
+
+describe('with warm-up (startServer)', () => {
+  let server: TestServer;
+  let credential: string;
+  let compilationsAtStart: number;
+  let compilations: () => number;
+
+  beforeAll(async () => {
+    compilations = countCompilations();
+    server = await startTestServer({
+      throttle: { burst: { limit: 1000, windowSeconds: 15 }, sustain: { limit: 1000, windowSeconds: 300 } },
+      // As in production. Response validation (a development aid) compiles a status's schema the
+      // first time a response with that status is validated, which warm-up does not cover.
+      env: { VALIDATE_RESPONSES: 'false' },
+    });
+    compilationsAtStart = compilations();
+    credential = await server.serviceCredential([1827805096]);
+  });
+  afterAll(async () => {
+    stopCounting();
+    await server.close();
+  });
+
+  it('compiled the validators while starting', () => {
+    expect(compilationsAtStart).toBeGreaterThan(0);
+  });
+
+  it('compiles nothing on the first real request, nor on later ones', async () => {
+    const first = await callInvite(server.url, { authorization: credential, body: validInvite });
+    expect(first.status).toBe(204);
+    const afterFirst = compilations();
+    expect(afterFirst - compilationsAtStart).toBe(0);
+
+    for (let i = 0; i < 3; i++) {
+      expect((await callInvite(server.url, { authorization: credential, body: validInvite })).status).toBe(
+        204,
+      );
+    }
+    expect(compilations() - afterFirst).toBe(0);
+  });
+
+  it('warmed every operation: none of them compiles on its first request', async () => {
+    const before = compilations();
+    for (const path of ['/healthz', '/readyz', '/openapi.yaml', '/docs']) {
+      await fetch(`${server.url}${path}`).then((r) => r.text());
+    }
+    expect(compilations() - before).toBe(0);
+  });
+
+  it('delivered nothing during warm-up', async () => {
+    // The warm-up invite used the contract's example invitee; only the test's own sends are stored.
+    const pending = await server.invites.pendingFor('2814613569642996');
+    expect(pending).toHaveLength(4);
+  });
+});
+
+describe('the warm-up requests', () => {
+  it('cover every operation of the contract', () => {
+    const contract = loadContract();
+    const operations = Object.values(contract.document().paths ?? {}).flatMap((item) =>
+      (['get', 'put', 'post', 'delete', 'patch'] as const).filter((method) => item?.[method]),
+    );
+    const requests = warmUpRequests(contract);
+    expect(requests).toHaveLength(operations.length);
+    expect(requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/titles/1827805096/invites/server' }),
+    );
+  });
+});
+
+describe('the warm-up credential', () => {
+  const request = (authorization?: string) => ({ headers: { authorization } }) as IncomingMessage;
+
+  it('is accepted while the instance starts, and refused once it is ready or draining', () => {
+    const lifecycle = createLifecycle();
+    const gate = createWarmUpGate(lifecycle);
+    expect(gate.accepts(request(gate.credential))).toBe(true);
+    lifecycle.markReady();
+    expect(gate.accepts(request(gate.credential))).toBe(false);
+    lifecycle.markDraining();
+    expect(gate.accepts(request(gate.credential))).toBe(false);
+  });
+
+  it('is random per process and refused when altered or absent', () => {
+    const lifecycle = createLifecycle();
+    const gate = createWarmUpGate(lifecycle);
+    expect(createWarmUpGate(lifecycle).credential).not.toBe(gate.credential);
+    const altered = `${gate.credential.slice(0, -1)}${gate.credential.endsWith('A') ? 'B' : 'A'}`;
+    expect(gate.accepts(request(altered))).toBe(false);
+    expect(gate.accepts(request(undefined))).toBe(false);
+    expect(gate.accepts(request(`${gate.credential}x`))).toBe(false);
+  });
+});
