@@ -11,6 +11,7 @@ import type { Authenticator } from '../credentials/authenticator.ts';
 import { type ConcurrencyLimiter, concurrencyExceeded } from '../throttling/concurrency-limiter.ts';
 import type { OperationHandlers, OperationRequest, OperationResult } from './operations.ts';
 import { authenticationFailures, verifiedCredentials } from './request-state.ts';
+import { strictIntegerParameters } from './strict-integer-parameters.ts';
 import type { WarmUpGate } from './warm-up.ts';
 
 /** What express-openapi-validator sets on every request it matched to an operation. */
@@ -27,7 +28,7 @@ export interface ContractRouterDeps {
 }
 
 export function contractRouter(deps: ContractRouterDeps): RequestHandler[] {
-  return OpenApiValidator.middleware({
+  const chain = OpenApiValidator.middleware({
     apiSpec: deps.contract.document(),
     validateApiSpec: true,
     validateRequests: { allErrors: false },
@@ -67,6 +68,12 @@ export function contractRouter(deps: ContractRouterDeps): RequestHandler[] {
       },
     },
   });
+  // The strict integer check needs the matched operation (set by the validator's metadata step)
+  // and the raw parameter text (before its validation step coerces it): it goes in between.
+  const matched = chain.findIndex((middleware) => middleware.name === 'metadataMiddleware');
+  if (matched === -1) throw new Error('express-openapi-validator no longer has a metadataMiddleware step');
+  chain.splice(matched + 1, 0, strictIntegerParameters);
+  return chain;
 }
 
 function adapt<Op extends OperationId>(operationId: Op, deps: ContractRouterDeps): RequestHandler {

@@ -176,6 +176,13 @@ describe('delivery to registered endpoints', () => {
     const server = await start();
     const a = deviceOf(server, A, await server.userCredential(A));
     expect((await a.receive('console', 31)).body.debugMessage).toMatch(/waitSeconds must be <= 30/);
+    const hex = await fetch(`${server.url}/users/${A}/endpoints/console/invites?waitSeconds=0x1`, {
+      headers: { authorization: await server.userCredential(A) },
+    });
+    expect(await hex.json()).toEqual({
+      errorCode: 'RequestValidationError',
+      debugMessage: 'request/query/waitSeconds must be an integer written in base 10',
+    });
     expect((await a.receive('bad%20id')).body.debugMessage).toMatch(/endpointId must be 1 to 64 letters/);
   });
 });

@@ -145,7 +145,23 @@ describe('invalid requests (400 RequestValidationError)', () => {
       /titleId must be <= 4294967295/,
     ],
     ['title id -1', { titleId: -1, body: validInvite }, /titleId must be >= 0/],
-    ['a non-numeric title id', { titleId: 'halo', body: validInvite }, /titleId must be integer/],
+    [
+      'a non-numeric title id',
+      { titleId: 'halo', body: validInvite },
+      /titleId must be an integer written in base 10/,
+    ],
+    ...['0x6CF217A8', '1e3', '+5', '%2012', '1.0', '012', '0b1'].map(
+      (titleId): [string, InviteCall, RegExp] => [
+        `title id ${titleId} (not base 10)`,
+        { titleId, body: validInvite },
+        /request\/params\/titleId must be an integer written in base 10/,
+      ],
+    ),
+    ...['0x1', '+1', '01', '1.0'].map((version): [string, InviteCall, RegExp] => [
+      `contract version ${version} (not base 10)`,
+      { body: validInvite, headers: { 'x-xbl-contract-version': version } },
+      /request\/headers\/x-xbl-contract-version must be an integer written in base 10/,
+    ]),
     ['malformed JSON', { rawBody: '{"invitedUsers": [' }, /not valid JSON/],
     ['a JSON string body', { rawBody: '"invite"' }, /must be a JSON object/],
     ['a JSON null body', { rawBody: 'null' }, /must be a JSON object/],
