@@ -1,0 +1,36 @@
+// Every conformance case: the case files, plus one case per request example of the contract.
+import type { ConformanceCase } from '../src/case.ts';
+import type { Contract } from '../src/contract.ts';
+import { invite } from './common.ts';
+import { credentialCases } from './credentials.ts';
+import { deliveryCases } from './delivery.ts';
+import { probeCases } from './probes.ts';
+import { sendServerInviteCases } from './send-server-invite.ts';
+import { throttlingCases } from './throttling.ts';
+
+/** The spec's sendServerInvite request examples, each a case that must be accepted. */
+export function exampleCases(contract: Contract): ConformanceCase[] {
+  const pathItem = (contract.document.paths as Record<string, Record<string, unknown>>)[
+    '/titles/{titleId}/invites/server'
+  ];
+  const operation = pathItem?.post as { requestBody?: { content?: Record<string, { examples?: object }> } };
+  const examples = operation?.requestBody?.content?.['application/json']?.examples ?? {};
+  return Object.entries(examples as Record<string, { summary?: string; value: unknown }>).map(
+    ([name, example]) => ({
+      title: `accepts the spec's example "${name}" (${example.summary ?? 'no summary'})`,
+      request: invite(example.value),
+      expect: { status: 204 },
+    }),
+  );
+}
+
+export function allCases(contract: Contract): ConformanceCase[] {
+  return [
+    ...exampleCases(contract),
+    ...sendServerInviteCases,
+    ...credentialCases,
+    ...throttlingCases,
+    ...probeCases,
+    ...deliveryCases,
+  ];
+}

@@ -1,0 +1,80 @@
+// Throttling: the burst and sustain windows per (sender, title), the in-flight limit per caller.
+// These run against the target's instance with tight limits (2 per 15 s burst, 4 per 300 s
+// sustain, 1 request in flight); each case uses its own sender or user so that cases do not share
+// a window.
+import type { CaseRequest, ConformanceCase } from '../src/case.ts';
+import { invite, invitee, mockAnswers, mockReasons, titleId } from './common.ts';
+
+const mockDoesNotThrottle = mockAnswers(204, mockReasons.state);
+
+const user = '2535400000000001';
+const endpoint = `/users/${user}/endpoints/throttling-console`;
+const asUser: CaseRequest['credential'] = { kind: 'user', xuid: user };
+
+export const throttlingCases: ConformanceCase[] = [
+  {
+    title: 'throttles the invite over the burst limit',
+    request: invite({ invitedUsers: [invitee], sender: '2535411111111111' }),
+    setup: [{ request: 'same', times: 'burst-limit', status: 204 }],
+    expect: { status: 429, throttled: { limitType: 'Rate', window: 'burst' } },
+    throttling: true,
+    exceptions: mockDoesNotThrottle,
+  },
+  {
+    title: 'throttles the invite over the sustain limit (throttled requests count toward it)',
+    request: invite({ invitedUsers: [invitee], sender: '2535422222222222' }),
+    setup: [{ request: 'same', times: 'sustain-limit' }],
+    expect: { status: 429, throttled: { limitType: 'Rate', window: 'sustain' } },
+    throttling: true,
+    exceptions: mockDoesNotThrottle,
+  },
+  {
+    title: "accepts another sender's invite while one sender is throttled",
+    request: invite({ invitedUsers: [invitee], sender: '2535433333333334' }),
+    setup: [
+      {
+        request: invite({ invitedUsers: [invitee], sender: '2535433333333333' }),
+        times: 'burst-limit',
+        status: 204,
+      },
+      { request: invite({ invitedUsers: [invitee], sender: '2535433333333333' }), status: 429 },
+    ],
+    expect: { status: 204 },
+    throttling: true,
+  },
+  {
+    title: "accepts the sender's invite for another title while the first title is throttled",
+    request: invite(
+      { invitedUsers: [invitee], sender: '2535444444444444' },
+      {
+        path: `/titles/${titleId + 1}/invites/server`,
+        credential: { kind: 'service', titleIds: [titleId + 1] },
+      },
+    ),
+    setup: [
+      {
+        request: invite({ invitedUsers: [invitee], sender: '2535444444444444' }),
+        times: 'burst-limit',
+        status: 204,
+      },
+      { request: invite({ invitedUsers: [invitee], sender: '2535444444444444' }), status: 429 },
+    ],
+    expect: { status: 204 },
+    throttling: true,
+  },
+  {
+    title: 'refuses a request over the in-flight limit (a long poll holds the only slot)',
+    request: { method: 'GET', path: `${endpoint}/invites`, credential: asUser },
+    setup: [
+      { request: { method: 'PUT', path: endpoint, credential: asUser, json: { platform: 'Scarlett' } } },
+      {
+        request: { method: 'GET', path: `${endpoint}/invites?waitSeconds=30`, credential: asUser },
+        inFlight: true,
+      },
+    ],
+    expect: { status: 429, throttled: { limitType: 'Concurrency' } },
+    throttling: true,
+    retryUntilExpected: true,
+    exceptions: mockAnswers(200, mockReasons.state),
+  },
+];

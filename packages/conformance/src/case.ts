@@ -1,0 +1,89 @@
+// The shape of a conformance case: data only (a request, what the contract says comes back, and
+// what a target that cannot honour that does instead, with the reason).
+import type { ErrorCode } from '@server-invites/types';
+
+export type TargetName = 'server' | 'mock';
+
+/** A credential, minted by the target (the mock accepts any). */
+export type Credential =
+  /** A game server's credential covering these titles: `XBL3.0 x=-;<jwt>`. */
+  | { kind: 'service'; titleIds: number[] }
+  /** A user's credential: `XBL3.0 x=<uhs>;<jwt>`. */
+  | { kind: 'user'; xuid: string }
+  /** A service credential that expired an hour ago. */
+  | { kind: 'expired-service'; titleIds: number[] }
+  /** A service credential whose signature was altered. */
+  | { kind: 'tampered-service'; titleIds: number[] }
+  /** The Authorization header exactly as given. */
+  | { kind: 'literal'; value: string };
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface CaseRequest {
+  method: Method;
+  /** Path and query. */
+  path: string;
+  credential?: Credential;
+  headers?: Record<string, string>;
+  /** A JSON body; Content-Type is application/json unless `headers` set another. */
+  json?: unknown;
+  /** A body sent exactly as given (Content-Type only from `headers`). */
+  raw?: string;
+}
+
+export type Throttled = { limitType: 'Rate'; window: 'burst' | 'sustain' } | { limitType: 'Concurrency' };
+
+export interface Expectation {
+  status: number;
+  /** The ErrorResponse errorCode. */
+  errorCode?: ErrorCode;
+  /** For a 429: which limit, checked against the target's configured limits. */
+  throttled?: Throttled;
+  /** Response headers that must have exactly these values (names in lower case). */
+  headers?: Record<string, string>;
+  /**
+   * Only in a target exception: the response is the tool's own, outside the contract, so only the
+   * status is checked (the exception's reason says why).
+   */
+  outsideContract?: true;
+  /** Only in a target exception: the target is known never to answer; waits this long for nothing. */
+  noResponseWithinMs?: number;
+}
+
+/** What a target that cannot honour a case does instead, and why. The test name prints both. */
+export interface TargetException {
+  reason: string;
+  instead: Expectation;
+}
+
+export interface SetupStep {
+  /** The request to send first; 'same' repeats the case's own request. */
+  request: CaseRequest | 'same';
+  /** How many times: a number, or as many as the target's burst or sustain limit allows. */
+  times?: number | 'burst-limit' | 'sustain-limit';
+  /** The status each of these must get (where the target honours the case); any documented one if absent. */
+  status?: number;
+  /** Leave the request in flight while the case's request is sent; aborted afterwards. */
+  inFlight?: true;
+}
+
+export interface ConformanceCase {
+  /** Reads after "<target>: ", e.g. "rejects 17 invitees". */
+  title: string;
+  request: CaseRequest;
+  expect: Expectation;
+  /** Requests sent first, in order (throttling, registrations, requests in flight). */
+  setup?: SetupStep[];
+  /**
+   * Run against the target's instance with tight limits (2 per 15 s burst, 4 per 300 s sustain, 1
+   * request in flight per caller) instead of the one whose limits are raised for the other cases.
+   */
+  throttling?: true;
+  /**
+   * With a request left in flight, the server counts it a moment after it arrives: the case's
+   * request is re-sent (bounded, no sleeping) until it gets the expected status.
+   */
+  retryUntilExpected?: true;
+  /** Targets that cannot honour `expect`: what they do instead, and why. */
+  exceptions?: Partial<Record<TargetName, TargetException>>;
+}

@@ -1,0 +1,293 @@
+// Runs one case against one target and lists every way the outcome departs from the case or the
+// contract. Every response the case causes (setup included) is checked against the contract.
+import type {
+  CaseRequest,
+  ConformanceCase,
+  Expectation,
+  SetupStep,
+  TargetException,
+  Throttled,
+} from './case.ts';
+import { checkResponse, type ObservedResponse } from './check.ts';
+import type { Contract } from './contract.ts';
+import { requestViolations } from './request.ts';
+import type { Limits, Target, TargetInstance } from './targets.ts';
+
+export interface CaseOutcome {
+  /** Empty when the target did what the case (or its declared exception) says. */
+  problems: string[];
+  /** The expectation that applied: the case's, or the target's declared exception's. */
+  expectation: Expectation;
+  /** Why the target's exception applies, if one does. */
+  exceptionReason?: string;
+  /** The checked response (absent when none came). */
+  response?: ObservedResponse;
+  /** How the checked request reached the target. */
+  route: Route;
+}
+
+/** Through which door a request reaches the target (see TargetInstance). */
+export type Route = 'direct' | 'strict-proxy' | 'report-proxy';
+
+interface BuiltRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+const maxRetries = 200;
+
+export async function runCase(
+  contract: Contract,
+  target: Target,
+  testCase: ConformanceCase,
+): Promise<CaseOutcome> {
+  const instance = testCase.throttling ? target.throttling : target.general;
+  const exception = testCase.exceptions?.[target.name];
+  const expectation = exception?.instead ?? testCase.expect;
+  const problems: string[] = [];
+  const inFlight: AbortController[] = [];
+  const pending: Promise<unknown>[] = [];
+  try {
+    const request = await build(instance, testCase.request);
+
+    for (const [index, step] of (testCase.setup ?? []).entries()) {
+      const stepRequest = step.request === 'same' ? request : await build(instance, step.request);
+      const times = repetitions(step, instance.limits);
+      for (let round = 0; round < times; round++) {
+        const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
+        if (step.inFlight) {
+          const controller = new AbortController();
+          inFlight.push(controller);
+          // Straight to the implementation: the response never comes (it is aborted), so there is
+          // nothing for a proxy to validate, and a proxy might not pass the abort on.
+          pending.push(send(instance.url, stepRequest, controller.signal).catch(() => undefined));
+          continue;
+        }
+        const { response, problems: stepProblems } = await exchange(contract, instance, stepRequest);
+        problems.push(...stepProblems.map((problem) => `${label}: ${problem}`));
+        if (target.keepsState && step.status !== undefined && response.status !== step.status) {
+          problems.push(`${label}: status ${response.status} where the case needs ${step.status} first`);
+        }
+      }
+    }
+
+    if (expectation.noResponseWithinMs !== undefined) {
+      const route = 'direct';
+      try {
+        const response = await send(
+          instance.url,
+          request,
+          AbortSignal.timeout(expectation.noResponseWithinMs),
+        );
+        problems.push(
+          `answered ${response.status} within ${expectation.noResponseWithinMs} ms where the declared exception says it never answers: remove the exception`,
+        );
+        return { problems, expectation, route, response, ...reason(exception) };
+      } catch (error) {
+        if ((error as Error).name !== 'TimeoutError')
+          problems.push(`no answer, but not a timeout: ${String(error)}`);
+        return { problems, expectation, route, ...reason(exception) };
+      }
+    }
+
+    let outcome = await exchange(contract, instance, request, expectation.outsideContract);
+    const retry = () =>
+      testCase.retryUntilExpected &&
+      outcome.problems.length === 0 &&
+      outcome.response.status !== expectation.status;
+    for (let attempt = 1; attempt < maxRetries && retry(); attempt++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      outcome = await exchange(contract, instance, request, expectation.outsideContract);
+    }
+    problems.push(...outcome.problems);
+    problems.push(...checkExpectation(expectation, outcome.response, instance.limits));
+    return { problems, expectation, route: outcome.route, response: outcome.response, ...reason(exception) };
+  } finally {
+    for (const controller of inFlight) controller.abort();
+    await Promise.all(pending);
+  }
+}
+
+function reason(exception: TargetException | undefined): { exceptionReason?: string } {
+  return exception ? { exceptionReason: exception.reason } : {};
+}
+
+function repetitions(step: SetupStep, limits: Limits): number {
+  if (step.times === 'burst-limit') return limits.burst.limit;
+  if (step.times === 'sustain-limit') return limits.sustain.limit;
+  return step.times ?? 1;
+}
+
+/**
+ * How a case's request reaches a target that has validating proxies (known before running it: the
+ * credential's value plays no part). The report prints the cases sent directly.
+ */
+export function plannedRoute(contract: Contract, request: CaseRequest): Route {
+  const built = buildWith(request, request.credential ? 'XBL3.0 x=-;placeholder' : undefined);
+  return chooseRoute(contract, { strictProxyUrl: 'strict', reportProxyUrl: 'report' }, built);
+}
+
+async function build(instance: TargetInstance, request: CaseRequest): Promise<BuiltRequest> {
+  return buildWith(request, request.credential ? await instance.credential(request.credential) : undefined);
+}
+
+function buildWith(request: CaseRequest, authorization: string | undefined): BuiltRequest {
+  const headers = new Headers(request.headers);
+  if (authorization !== undefined) headers.set('authorization', authorization);
+  let body: string | undefined;
+  if (request.raw !== undefined) {
+    body = request.raw;
+  } else if (request.json !== undefined) {
+    body = JSON.stringify(request.json);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  return { method: request.method, path: request.path, headers, body };
+}
+
+/** Picks the route, sends, and checks the response against the contract. */
+async function exchange(
+  contract: Contract,
+  instance: TargetInstance,
+  request: BuiltRequest,
+  outsideContract = false,
+): Promise<{ response: ObservedResponse; problems: string[]; route: Route }> {
+  const route = chooseRoute(contract, instance, request);
+  const base =
+    route === 'strict-proxy'
+      ? instance.strictProxyUrl
+      : route === 'report-proxy'
+        ? instance.reportProxyUrl
+        : instance.url;
+  const response = await send(base ?? instance.url, request);
+  const problems: string[] = [];
+  if (!outsideContract) {
+    problems.push(...checkResponse(contract, { method: request.method, path: request.path, response }));
+    problems.push(...proxyViolations(route, response));
+  }
+  return { response, problems: problems.map((problem) => `${problem} [${route}]`), route };
+}
+
+function chooseRoute(
+  contract: Contract,
+  instance: Pick<TargetInstance, 'strictProxyUrl' | 'reportProxyUrl'>,
+  request: BuiltRequest,
+): Route {
+  if (!instance.strictProxyUrl || !instance.reportProxyUrl) return 'direct';
+  if (!prismForwardsVerbatim(request)) return 'direct';
+  const violations = requestViolations(contract, request);
+  return violations.length === 0 ? 'strict-proxy' : 'report-proxy';
+}
+
+/**
+ * Whether a Prism proxy would pass the body on byte for byte. Prism parses a JSON body and forwards
+ * `JSON.stringify` of it: it drops a body that does not parse (no answer at all), loses the quotes
+ * of a JSON string, drops a falsy one (`null`, `0`), and compacts whitespace (so a body padded past
+ * the size limit arrives small). Such requests go to the implementation directly; the suite's own
+ * checks still apply to the response.
+ */
+function prismForwardsVerbatim(request: BuiltRequest): boolean {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!request.body || !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) return true;
+  try {
+    const parsed: unknown = JSON.parse(request.body);
+    return typeof parsed === 'object' && parsed !== null && JSON.stringify(parsed) === request.body;
+  } catch {
+    return false;
+  }
+}
+
+/** What Prism reported about the response in `sl-violations` (request violations are expected). */
+function proxyViolations(route: Route, response: ObservedResponse): string[] {
+  if (route === 'direct') return [];
+  const header = response.headers.get('sl-violations');
+  if (!header) return [];
+  let violations: Array<{ location?: string[]; severity?: string; message?: string }>;
+  try {
+    violations = JSON.parse(header.replace(/^Too many violations! /, ''));
+  } catch {
+    return [`prism proxy: ${header}`];
+  }
+  return violations
+    .filter((violation) => violation.location?.[0] === 'response')
+    .map(
+      (violation) =>
+        `prism proxy: ${violation.location?.join('.')}: ${violation.message} (${violation.severity})`,
+    );
+}
+
+async function send(base: string, request: BuiltRequest, signal?: AbortSignal): Promise<ObservedResponse> {
+  const response = await fetch(new URL(request.path, base), {
+    method: request.method,
+    headers: request.headers,
+    ...(request.body !== undefined && { body: request.body }),
+    ...(signal && { signal }),
+    redirect: 'manual',
+  });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+function checkExpectation(expectation: Expectation, response: ObservedResponse, limits: Limits): string[] {
+  const problems: string[] = [];
+  if (response.status !== expectation.status) {
+    problems.push(
+      `status ${response.status} where the case expects ${expectation.status}: ${response.body.slice(0, 300)}`,
+    );
+    return problems;
+  }
+  if (expectation.outsideContract) return problems;
+  const body = parseBody(response.body);
+  if (expectation.errorCode !== undefined) {
+    const errorCode = (body as { errorCode?: unknown } | undefined)?.errorCode;
+    if (errorCode !== expectation.errorCode) {
+      problems.push(`errorCode ${JSON.stringify(errorCode)} where the case expects ${expectation.errorCode}`);
+    }
+  }
+  for (const [name, value] of Object.entries(expectation.headers ?? {})) {
+    const actual = response.headers.get(name);
+    if (actual !== value)
+      problems.push(
+        `header ${name}: ${JSON.stringify(actual)} where the case expects ${JSON.stringify(value)}`,
+      );
+  }
+  if (expectation.throttled) problems.push(...checkThrottled(expectation.throttled, body, response, limits));
+  return problems;
+}
+
+function checkThrottled(
+  throttled: Throttled,
+  body: unknown,
+  response: ObservedResponse,
+  limits: Limits,
+): string[] {
+  const problems: string[] = [];
+  const entity = (body ?? {}) as Record<string, unknown>;
+  const expected =
+    throttled.limitType === 'Concurrency'
+      ? { limitType: 'Concurrency', maxRequests: limits.concurrencyPerCaller }
+      : {
+          limitType: 'Rate',
+          maxRequests: limits[throttled.window].limit,
+          periodInSeconds: limits[throttled.window].windowSeconds,
+        };
+  for (const [key, value] of Object.entries(expected)) {
+    if (entity[key] !== value)
+      problems.push(`ThrottledEntity.${key} ${JSON.stringify(entity[key])} where the case expects ${value}`);
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  if (throttled.limitType === 'Rate' && !(retryAfter <= limits[throttled.window].windowSeconds)) {
+    problems.push(
+      `Retry-After ${response.headers.get('retry-after')} exceeds the ${throttled.window} window`,
+    );
+  }
+  return problems;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

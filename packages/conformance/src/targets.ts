@@ -1,0 +1,171 @@
+// The two implementations the suite holds to the contract.
+// - server: the real service, started from its package on port 0, twice: once with its limits
+//   raised (so that the many valid cases are not throttled) and once with tight limits for the
+//   throttling cases. Its traffic also goes through `prism proxy --errors` (see run.ts).
+// - mock: `prism mock` on the spec, serving its examples.
+import { type PrismInstance, startMock, startValidatingProxy } from '@server-invites/mock';
+import { startTestServer, type TestServer } from '@server-invites/server/testing';
+import type { Credential, TargetName } from './case.ts';
+
+export interface Limits {
+  burst: { limit: number; windowSeconds: number };
+  sustain: { limit: number; windowSeconds: number };
+  concurrencyPerCaller: number;
+}
+
+/** The limits of the throttling instances (the cases' expectations are computed from them). */
+export const tightLimits: Limits = {
+  burst: { limit: 2, windowSeconds: 15 },
+  sustain: { limit: 4, windowSeconds: 300 },
+  concurrencyPerCaller: 1,
+};
+
+/** Limits no case reaches, for the instance that runs every case but the throttling ones. */
+export const raisedLimits: Limits = {
+  burst: { limit: 100_000, windowSeconds: 15 },
+  sustain: { limit: 1_000_000, windowSeconds: 300 },
+  concurrencyPerCaller: 64,
+};
+
+export interface TargetInstance {
+  /** The implementation itself. */
+  url: string;
+  /**
+   * `prism proxy --errors` in front of it: requests the contract allows go through it, and any
+   * response that breaks the contract comes back as Prism's 500 with `sl-violations`.
+   */
+  strictProxyUrl?: string;
+  /**
+   * `prism proxy` without `--errors`: with `--errors`, Prism answers a request that breaks the
+   * contract itself instead of forwarding it, so such requests go through this one, which forwards
+   * everything and reports response violations in `sl-violations` (the suite fails on them).
+   */
+  reportProxyUrl?: string;
+  limits: Limits;
+  /** A complete Authorization header value. */
+  credential(credential: Credential): Promise<string>;
+}
+
+export interface Target {
+  name: TargetName;
+  /** Printed in the report: what runs and how its traffic is checked. */
+  description: string;
+  general: TargetInstance;
+  throttling: TargetInstance;
+  /** Whether the statuses of setup requests hold (false: Prism keeps no state). */
+  keepsState: boolean;
+  close(): Promise<void>;
+}
+
+/** Puts the two validating proxies (see TargetInstance) in front of an implementation. */
+export async function withValidatingProxies(
+  url: string,
+  limits: Limits,
+  credential: TargetInstance['credential'],
+): Promise<{ instance: TargetInstance; proxies: PrismInstance[] }> {
+  const results = await Promise.allSettled([
+    startValidatingProxy({ upstream: url, errors: true }),
+    startValidatingProxy({ upstream: url, errors: false }),
+  ]);
+  const proxies = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(proxies.map((proxy) => proxy.close()));
+    throw failed.reason;
+  }
+  const [strict, report] = proxies as [PrismInstance, PrismInstance];
+  return {
+    instance: { url, strictProxyUrl: strict.url, reportProxyUrl: report.url, limits, credential },
+    proxies,
+  };
+}
+
+export async function startServerTarget(): Promise<Target> {
+  const servers: TestServer[] = [];
+  const proxies: PrismInstance[] = [];
+  const closeAll = async () => {
+    await Promise.allSettled(proxies.map((proxy) => proxy.close()));
+    await Promise.allSettled(servers.map((server) => server.close()));
+  };
+  const start = async (limits: Limits) => {
+    const server = await startTestServer({ throttle: limits });
+    servers.push(server);
+    const proxied = await withValidatingProxies(server.url, limits, (credential) =>
+      serverCredential(server, credential),
+    );
+    proxies.push(...proxied.proxies);
+    return proxied.instance;
+  };
+  const started = await Promise.allSettled([start(raisedLimits), start(tightLimits)]);
+  const [general, throttling] = started;
+  if (general.status === 'rejected' || throttling.status === 'rejected') {
+    await closeAll();
+    throw general.status === 'rejected' ? general.reason : (throttling as PromiseRejectedResult).reason;
+  }
+  return {
+    name: 'server',
+    description:
+      'server (@server-invites/server on port 0; traffic validated by prism proxy --errors, or by prism proxy reporting sl-violations for requests the contract forbids)',
+    general: general.value,
+    throttling: throttling.value,
+    keepsState: true,
+    close: closeAll,
+  };
+}
+
+async function serverCredential(server: TestServer, credential: Credential): Promise<string> {
+  switch (credential.kind) {
+    case 'service':
+      return server.serviceCredential(credential.titleIds);
+    case 'user':
+      return server.userCredential(credential.xuid);
+    case 'expired-service':
+      // Issued now, expired an hour before: far beyond any clock tolerance.
+      return server.serviceCredential(credential.titleIds, -3600);
+    case 'tampered-service':
+      return tamper(await server.serviceCredential(credential.titleIds));
+    case 'literal':
+      return credential.value;
+  }
+}
+
+/** Changes one character in the middle of the JWT's signature. */
+function tamper(header: string): string {
+  const signatureStart = header.lastIndexOf('.') + 1;
+  const at = signatureStart + 10;
+  const replacement = header[at] === 'A' ? 'B' : 'A';
+  return header.slice(0, at) + replacement + header.slice(at + 1);
+}
+
+export async function startMockTarget(): Promise<Target> {
+  const mock = await startMock();
+  const instance: TargetInstance = {
+    url: mock.url,
+    // The mock gets the same request sequences as the server's throttling instance.
+    limits: tightLimits,
+    credential: async (credential) => mockCredential(credential),
+  };
+  return {
+    name: 'mock',
+    description:
+      'mock (prism mock on the spec, serving its examples; Prism keeps no state, so setup requests are checked against the contract but their statuses are not)',
+    general: instance,
+    throttling: instance,
+    keepsState: false,
+    close: () => mock.close(),
+  };
+}
+
+/** Prism checks only that the header is there; these have the right shape all the same. */
+function mockCredential(credential: Credential): string {
+  switch (credential.kind) {
+    case 'service':
+    case 'expired-service':
+    case 'tampered-service':
+      return `XBL3.0 x=-;mock-${credential.kind}-${credential.titleIds.join('-')}`;
+    case 'user':
+      return `XBL3.0 x=uhs${credential.xuid};mock-user-${credential.xuid}`;
+    case 'literal':
+      return credential.value;
+  }
+}

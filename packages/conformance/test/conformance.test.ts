@@ -1,0 +1,70 @@
+// The conformance suite: every case against both implementations of the contract.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCases } from '../cases/index.ts';
+import type { ConformanceCase, Expectation, TargetName } from '../src/case.ts';
+import { loadContract } from '../src/contract.ts';
+import { plannedRoute, runCase } from '../src/run.ts';
+import { startMockTarget, startServerTarget, type Target } from '../src/targets.ts';
+
+const contract = loadContract();
+const cases = allCases(contract);
+
+const targets: Array<{ name: TargetName; start: () => Promise<Target> }> = [
+  { name: 'server', start: startServerTarget },
+  { name: 'mock', start: startMockTarget },
+];
+
+function outcome(expectation: Expectation): string {
+  if (expectation.noResponseWithinMs !== undefined)
+    return `no response within ${expectation.noResponseWithinMs} ms`;
+  const parts = [String(expectation.status), expectation.errorCode ?? expectation.throttled?.limitType ?? ''];
+  if (expectation.headers) parts.push(`with ${Object.keys(expectation.headers).join(', ')} checked`);
+  if (expectation.outsideContract) parts.push("(the tool's own body, outside the contract)");
+  return parts.filter(Boolean).join(' ');
+}
+
+/** "server: rejects 17 invitees with 400 RequestValidationError", and for a declared exception
+ * "mock: rejects an expired credential with 401 AuthenticationError → 204 instead, because ...". */
+function testName(target: TargetName, testCase: ConformanceCase): string {
+  let name = `${target}: ${testCase.title} with ${outcome(testCase.expect)}`;
+  const exception = testCase.exceptions?.[target];
+  if (exception) name += ` → ${outcome(exception.instead)} instead, because ${exception.reason}`;
+  if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
+    name += ' [sent to the server directly: a Prism proxy would not forward this body byte for byte]';
+  }
+  return name;
+}
+
+describe.each(targets)('$name', ({ name, start }) => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await start();
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+  afterAll(() => {
+    // The report's record of what this target was excused from, and why (test names say it too,
+    // but reporters shorten them).
+    const excused = cases.filter((testCase) => testCase.exceptions?.[name]);
+    const direct =
+      name === 'server'
+        ? cases.filter((testCase) => plannedRoute(contract, testCase.request) === 'direct')
+        : [];
+    const lines = [
+      `${name}: ${cases.length} cases, ${excused.length} with a declared exception` +
+        (name === 'server' ? `, ${direct.length} sent past the validating proxies` : ''),
+      ...excused.map((testCase) => `  excused: ${testName(name, testCase)}`),
+      ...direct.map((testCase) => `  direct: ${testName(name, testCase)}`),
+    ];
+    console.warn(lines.join('\n'));
+  });
+
+  it.each(cases.map((testCase) => ({ testCase, title: testName(name, testCase) })))(
+    '$title',
+    async ({ testCase }) => {
+      const result = await runCase(contract, target, testCase);
+      expect(result.problems, `${target.description}\nroute: ${result.route}`).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,301 @@
+// The mock as a frontend developer uses it: every documented response can be asked for with the
+// `Prefer` value the README gives, the CLI honours MOCK_PORT and --dynamic, and the validating
+// proxy turns a contract violation into an error.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type PrismInstance, specPath, startMock, startValidatingProxy } from '../src/index.ts';
+
+type Node = Record<string, unknown>;
+const spec = parse(readFileSync(specPath, 'utf8')) as Node;
+const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+
+function deref(node: unknown): Node {
+  let current = node as Node;
+  while (typeof current?.$ref === 'string') {
+    current = (current.$ref as string)
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((parent, key) => (parent as Node)[key], spec) as Node;
+  }
+  return current;
+}
+
+const credential = 'XBL3.0 x=-;any-token';
+const user = '/users/2814613569642996/endpoints/console';
+/** A valid request per operation; an operation added to the spec must get one here. */
+const validRequests: Record<string, { method: string; path: string; body?: unknown }> = {
+  getHealth: { method: 'GET', path: '/healthz' },
+  getReadiness: { method: 'GET', path: '/readyz' },
+  getOpenApiDocument: { method: 'GET', path: '/openapi.yaml' },
+  getApiDocumentation: { method: 'GET', path: '/docs' },
+  sendServerInvite: {
+    method: 'POST',
+    path: '/titles/1827805096/invites/server',
+    body: { invitedUsers: ['2814613569642996'], sender: '2533274792693551' },
+  },
+  registerEndpoint: { method: 'PUT', path: user, body: { platform: 'Scarlett' } },
+  unregisterEndpoint: { method: 'DELETE', path: user },
+  receiveInvites: { method: 'GET', path: `${user}/invites` },
+  acknowledgeInvite: { method: 'DELETE', path: `${user}/invites/5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a` },
+};
+
+interface DocumentedResponse {
+  operationId: string;
+  status: string;
+  /** The named example, when the response has several. */
+  example?: string;
+  value?: unknown;
+  requiredHeaders: string[];
+}
+
+const documented: DocumentedResponse[] = Object.values(spec.paths as Node).flatMap((pathItem) =>
+  Object.entries(deref(pathItem))
+    .filter(([method]) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
+    .flatMap(([, operationNode]) => {
+      const operation = deref(operationNode);
+      return Object.entries(deref(operation.responses)).flatMap(([status, responseNode]) => {
+        const response = deref(responseNode);
+        const requiredHeaders = Object.entries((response.headers as Node) ?? {})
+          .filter(([, header]) => deref(header).required === true)
+          .map(([name]) => name.toLowerCase());
+        const base = { operationId: String(operation.operationId), status, requiredHeaders };
+        const media = Object.values((response.content as Node) ?? {}).map(deref)[0];
+        const examples = Object.entries((media?.examples as Node) ?? {});
+        if (examples.length === 0) return [base];
+        return examples.map(([example, node]) => ({ ...base, example, value: deref(node).value }));
+      });
+    }),
+);
+
+const preferOf = (response: DocumentedResponse) =>
+  response.example === undefined
+    ? `code=${response.status}`
+    : `code=${response.status}, example=${response.example}`;
+
+/** The README's section for an operation: from its "### operationId" heading to the next heading. */
+function readmeSection(operationId: string): string {
+  const start = readme.indexOf(`### ${operationId}:`);
+  if (start < 0) return '';
+  const next = readme.indexOf('\n#', start + 1);
+  return readme.slice(start, next < 0 ? undefined : next);
+}
+
+async function call(
+  base: string,
+  operationId: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const request = validRequests[operationId];
+  if (!request) throw new Error(`add a valid request for ${operationId} to validRequests`);
+  const response = await fetch(new URL(request.path, base), {
+    method: request.method,
+    headers: {
+      authorization: credential,
+      ...(request.body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the mock (prism mock on spec/openapi.yaml)', () => {
+  let mock: PrismInstance;
+  beforeAll(async () => {
+    mock = await startMock();
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+
+  it('answers a valid invite with 204 and the example headers', async () => {
+    const response = await call(mock.url, 'sendServerInvite');
+    expect(response.status).toBe(204);
+    expect(response.headers.get('x-request-id')).toBe('3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11');
+    expect(response.headers.get('ratelimit')).toBe('"burst";r=6;t=15, "sustain";r=49;t=300');
+  });
+
+  it('answers a request without credential with the documented 401', async () => {
+    const response = await call(mock.url, 'sendServerInvite', { authorization: '' });
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.text)).toEqual({
+      errorCode: 'AuthenticationError',
+      debugMessage: 'the token has expired',
+    });
+    expect(response.headers.get('www-authenticate')).toMatch(/^XBL3\.0/);
+  });
+
+  it('answers an invalid invite with the documented 400 and says why in sl-violations', async () => {
+    const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url), {
+      method: 'POST',
+      headers: { authorization: credential, 'content-type': 'application/json' },
+      body: JSON.stringify({ invitedUsers: [], sender: '2533274792693551' }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errorCode).toBe('RequestValidationError');
+    expect(response.headers.get('sl-violations')).toContain('invitedUsers');
+  });
+
+  it('has a valid sample request for every operation of the spec', () => {
+    const operationIds = new Set(documented.map((response) => response.operationId));
+    expect([...operationIds].filter((operationId) => !validRequests[operationId])).toEqual([]);
+  });
+
+  it.each(documented.map((response) => ({ ...response, prefer: preferOf(response) })))(
+    '$operationId answers "Prefer: $prefer" with that documented response, as the README lists it',
+    async (response) => {
+      expect(readmeSection(response.operationId)).toContain(`\`Prefer: ${preferOf(response)}\``);
+      const answer = await call(mock.url, response.operationId, { prefer: preferOf(response) });
+      expect(answer.status).toBe(Number(response.status));
+      for (const header of response.requiredHeaders)
+        expect(answer.headers.get(header), header).not.toBeNull();
+      if (response.value !== undefined) expect(JSON.parse(answer.text)).toEqual(response.value);
+    },
+  );
+
+  it('lists in the README no Prefer value that the spec does not document', () => {
+    const listed = [...readme.matchAll(/`Prefer: (code=[^`]+)`/g)].map((match) => match[1]);
+    const known = new Set(documented.map(preferOf));
+    expect(listed.filter((value) => !known.has(value as string))).toEqual([]);
+  });
+
+  it('generates data for one request with "Prefer: dynamic=true"', async () => {
+    const example = await call(mock.url, 'receiveInvites');
+    const generated = await call(mock.url, 'receiveInvites', { prefer: 'dynamic=true' });
+    expect(generated.status).toBe(200);
+    expect(Array.isArray(JSON.parse(generated.text).invites)).toBe(true);
+    expect(generated.text).not.toBe(example.text);
+  });
+});
+
+describe('the mock with dynamic data', () => {
+  let mock: PrismInstance;
+  beforeAll(async () => {
+    mock = await startMock({ dynamic: true, seed: 'conformance' });
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+
+  it('answers with data generated from the schemas instead of the examples', async () => {
+    const response = await call(mock.url, 'registerEndpoint', { prefer: 'code=201' });
+    expect(response.status).toBe(201);
+    const body = JSON.parse(response.text);
+    expect(Object.keys(body).sort()).toEqual(['endpointId', 'expiresAt', 'platform', 'xuid']);
+    expect(body.endpointId).not.toBe('living-room-console');
+  });
+});
+
+describe('pnpm mock (src/cli.ts)', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  /** Starts the CLI and resolves with its banner line (bounded by the test timeout). */
+  function startCli(args: string[], env: Record<string, string>): Promise<string> {
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    return new Promise((resolve, reject) => {
+      let stderr = '';
+      child?.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+        const banner = /mock: serving .*/.exec(stderr);
+        if (banner) resolve(banner[0]);
+      });
+      child?.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
+    });
+  }
+
+  it('listens on MOCK_PORT, serves generated data with --dynamic, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const banner = await startCli(['--dynamic'], { MOCK_PORT: String(port) });
+    expect(banner).toContain(`http://127.0.0.1:${port}`);
+    expect(banner).toContain('generated data');
+    const response = await call(`http://127.0.0.1:${port}`, 'getReadiness');
+    expect(response.status).toBe(200);
+    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    child?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  it('refuses a port that is not one', async () => {
+    await expect(startCli([], { MOCK_PORT: 'http' })).rejects.toThrow(/exited with 2/);
+  });
+});
+
+describe('pnpm dev (src/dev.ts)', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  async function answers(url: string): Promise<boolean> {
+    try {
+      return (await fetch(url)).status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  it('starts the server and the mock, and Ctrl-C stops both', async () => {
+    const [serverPort, mockPort] = [await freePort(), await freePort()];
+    const dev = fileURLToPath(new URL('../src/dev.ts', import.meta.url));
+    child = spawn(process.execPath, [dev], {
+      env: { ...process.env, PORT: String(serverPort), MOCK_PORT: String(mockPort), LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+      detached: true,
+    });
+    const server = `http://127.0.0.1:${serverPort}/healthz`;
+    const mock = `http://127.0.0.1:${mockPort}/healthz`;
+    const deadline = Date.now() + 30_000;
+    while (!((await answers(server)) && (await answers(mock)))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('pnpm dev did not start both');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    // What Ctrl-C does: SIGINT to the foreground process (the server runs in its own group).
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await answers(server)).toBe(false);
+    expect(await answers(mock)).toBe(false);
+  }, 45_000);
+});
+
+describe('the validating proxy (prism proxy --errors)', () => {
+  let upstream: Server;
+  let proxy: PrismInstance;
+  beforeAll(async () => {
+    // Answers 200 where the contract documents 204.
+    upstream = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'upstream' });
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as AddressInfo;
+    proxy = await startValidatingProxy({ upstream: `http://127.0.0.1:${port}` });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await new Promise((resolve) => upstream?.close(resolve));
+  });
+
+  it('turns an undocumented status into a 500 with sl-violations', async () => {
+    const response = await call(proxy.url, 'sendServerInvite');
+    expect(response.status).toBe(500);
+    expect(response.headers.get('sl-violations')).toContain('Unable to match the returned status code');
+  });
+});
