@@ -206,6 +206,8 @@ async function main(): Promise<number> {
     env: {
       ...process.env,
       PORT: String(port),
+      // Nothing of the run is kept: no data directory appears in the checkout.
+      DATA_DIR: ':memory:',
       LOG_LEVEL: 'error',
       THROTTLE_BURST_LIMIT: raised,
       THROTTLE_SUSTAIN_LIMIT: raised,
