@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startPrism } from '../test/support/prism.ts';
+import { startMock } from '@server-invites/mock';
 import { packageDir, run } from './pack-check.ts';
 
 const PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type="module">
@@ -94,7 +94,7 @@ function serve(prismUrl: string): Promise<{ url: string; close(): void }> {
 
 if (import.meta.main) {
   await run('pnpm', ['run', 'build'], packageDir);
-  const prism = await startPrism();
+  const prism = await startMock();
   const site = await serve(prism.url);
   try {
     const { stdout } = await promisify(execFile)(
@@ -116,6 +116,6 @@ if (import.meta.main) {
     process.exitCode = ok ? 0 : 1;
   } finally {
     site.close();
-    await prism.stop();
+    await prism.close();
   }
 }

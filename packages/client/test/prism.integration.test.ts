@@ -1,3 +1,4 @@
+import { type PrismInstance, startMock } from '@server-invites/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvitesClient, type FetchLike, type InvitesClientOptions } from '../src/client.js';
 import {
@@ -11,19 +12,18 @@ import {
 } from '../src/errors.js';
 import type { SendServerInviteRequest } from '../src/generated/models/index.js';
 import { instantClock } from './support/fake-clock.js';
-import { type RunningPrism, startPrism } from './support/prism.js';
 
 // Prism answers with the contract's examples, the X-Request-Id example among them.
 const EXAMPLE_REQUEST_ID = '3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11';
 const TITLE_ID = 1827805096;
 const INVITE: SendServerInviteRequest = { invitedUsers: ['2814613569642996'], sender: '2533274792693551' };
 
-let prism: RunningPrism;
+let prism: PrismInstance;
 beforeAll(async () => {
-  prism = await startPrism();
+  prism = await startMock();
 }, 40_000);
 afterAll(async () => {
-  await prism?.stop();
+  await prism?.close();
 });
 
 /** The global fetch, with Prism's `Prefer` header (which picks the response) and a request count. */
