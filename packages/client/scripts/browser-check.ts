@@ -2,9 +2,10 @@
 // `chromium` on PATH) and calls the Prism mock through it: sends, typed errors, abort, timeout.
 // Not part of `test`, which must pass on machines without a browser.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startMock } from '@server-invites/mock';
@@ -103,6 +104,12 @@ if (import.meta.main) {
         '--headless',
         '--no-sandbox',
         '--disable-gpu',
+        // No calls home: on a machine without internet they fail, many at a time, and slow the run.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${await mkdtemp(path.join(tmpdir(), 'browser-check-'))}`,
         '--virtual-time-budget=15000',
         '--dump-dom',
         `${site.url}/`,
