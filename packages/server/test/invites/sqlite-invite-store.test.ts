@@ -166,3 +166,45 @@ describe('SQLite invite store', () => {
     second.store.close();
   });
 });
+
+describe('SQLite invite store, sends arriving together', () => {
+  it('stores sends made in the same turn together, each resolving with its own endpoints', async () => {
+    const { store } = setup();
+    await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+    await store.register({ xuid: B, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+    const [toA, toB] = [invite(A), invite(B)];
+    const reached = await Promise.all([store.deliver([toA]), store.deliver([toB])]);
+    expect(reached).toEqual([[`${A}/console`], [`${B}/phone`]]);
+    expect(await store.pending(A, 'console')).toEqual([toA]);
+    expect(await store.pending(B, 'phone')).toEqual([toB]);
+  });
+
+  it('does not let a failing send fail the others that shared its turn', async () => {
+    const { store } = setup();
+    const stored = invite(A);
+    const good = invite(B);
+    await store.deliver([stored]);
+    const results = await Promise.allSettled([
+      store.deliver([invite(A, { id: stored.id })]),
+      store.deliver([good]),
+    ]);
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: expect.stringMatching(/UNIQUE/) }),
+    });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: [] });
+    expect(await store.pendingFor(B)).toEqual([good]);
+  });
+
+  it('commits sends still waiting when the store closes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'server-invites-store-')), 'invites.sqlite');
+    const first = setup(path);
+    const sent = invite(A);
+    const delivered = first.store.deliver([sent]);
+    first.store.close();
+    await delivered;
+    const second = setup(path);
+    expect(await second.store.pendingFor(A)).toEqual([sent]);
+    second.store.close();
+  });
+});
