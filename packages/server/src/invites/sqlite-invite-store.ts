@@ -185,7 +185,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     const now = clock.now();
     try {
       const reached = transaction(() => sends.map((send) => store(send.invites, now)));
-      sends.forEach((send, index) => send.resolve(reached[index] ?? []));
+      for (const [index, send] of sends.entries()) send.resolve(reached[index] ?? []);
     } catch (error) {
       if (sends.length === 1) {
         sends[0]?.reject(error);
