@@ -1,8 +1,13 @@
 // The /docs page: Swagger UI from the swagger-ui-dist package, served by this service (no CDN).
-import swaggerUi from 'swagger-ui-dist';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 export const docsAssetsPath = '/docs/assets';
-export const docsAssetsDirectory: string = swaggerUi.getAbsoluteFSPath();
+// Only the folder of the package's static files is needed: its index module would load the whole
+// browser bundle into the server (megabytes of JavaScript, at every start).
+export const docsAssetsDirectory = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 export const docsPage = `<!doctype html>
 <html lang="en">
