@@ -12,7 +12,7 @@ export function requestContext(logger: Logger, warmUp?: WarmUpGate) {
   return pinoHttp({
     logger,
     // Start-up warm-up requests are not traffic: they are left out of the request log.
-    ...(warmUp && { autoLogging: { ignore: (req: IncomingMessage) => warmUp.accepts(req) } }),
+    ...(warmUp && { autoLogging: { ignore: (req: IncomingMessage) => warmUp.sent(req) } }),
     genReqId(req: IncomingMessage, res: ServerResponse) {
       const offered = req.headers['x-request-id'];
       const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();

@@ -10,8 +10,9 @@
 // - the requests go to a second listener on 127.0.0.1 with an ephemeral port, closed before the
 //   real one opens, so no other client can be connected while the credential is accepted;
 // - a warm-up request never reaches the domain: it gets no verified credential, and the operation
-//   adapter answers it 204 without calling the handler (nothing sent, stored or throttled), and the
-//   request log leaves it out.
+//   adapter answers it 204 without calling the handler (nothing sent, stored or throttled).
+// The request log leaves out every warm-up request (the readiness probe's 503 while starting is
+// not an error worth a log line).
 // Operations that need no credential (probes, documentation) are requested without it and run as
 // for any caller.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -26,13 +27,20 @@ export interface WarmUpGate {
   readonly credential: string;
   /** True for a request carrying the warm-up credential while the instance is starting. */
   accepts(req: IncomingMessage): boolean;
+  /** True for any request the warm-up sent, with or without the credential (probes too). */
+  sent(req: IncomingMessage): boolean;
+  /** Called by the warm-up listener for each request it receives. */
+  track(req: IncomingMessage): void;
 }
 
 export function createWarmUpGate(lifecycle: Lifecycle): WarmUpGate {
   const credential = `XBL3.0 x=-;warm-up.${randomBytes(32).toString('base64url')}`;
   const expected = Buffer.from(credential);
+  const warmUpRequests = new WeakSet<IncomingMessage>();
   return {
     credential,
+    sent: (req) => warmUpRequests.has(req),
+    track: (req) => warmUpRequests.add(req),
     accepts(req) {
       if (lifecycle.state !== 'starting') return false;
       const offered = req.headers.authorization;
@@ -67,7 +75,10 @@ export async function warmUp(
   gate: WarmUpGate,
 ): Promise<WarmUpReport> {
   const started = performance.now();
-  const server = createServer(app);
+  const server = createServer((req, res) => {
+    gate.track(req);
+    app(req, res);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
