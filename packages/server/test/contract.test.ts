@@ -1,0 +1,44 @@
+// The contract as the service loads it: the same document any YAML 1.2 reader sees, and one that
+// express-openapi-validator accepts as OpenAPI (start-up skips that check: see contract-router.ts).
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadContract } from '../src/contract.ts';
+
+describe('loadContract', () => {
+  it('parses spec/openapi.yaml to the same document as the yaml package', () => {
+    const contract = loadContract();
+    expect(contract.document()).toStrictEqual(parse(contract.text));
+  });
+
+  it('hands out independent copies, so that one caller mutating its copy changes no other', () => {
+    const contract = loadContract();
+    const first = contract.document();
+    first.info.title = 'changed';
+    expect(contract.document().info.title).not.toBe('changed');
+  });
+
+  it("passes express-openapi-validator's own OpenAPI schema validation (validateApiSpec)", async () => {
+    const app = express();
+    app.use(OpenApiValidator.middleware({ apiSpec: loadContract().document(), validateApiSpec: true }));
+    // Loading is lazy and asynchronous: the first request through the middleware surfaces a bad
+    // document as an error passed to the error handler.
+    const failures: unknown[] = [];
+    app.use((_req: express.Request, res: express.Response) => res.status(299).end());
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      failures.push(error);
+      res.status(599).end();
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(failures).toStrictEqual([]);
+      expect(response.status).not.toBe(599);
+    } finally {
+      server.close();
+    }
+  });
+});
