@@ -40,7 +40,6 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'service-1',
       'service-16',
       'service-1-warn',
-      'service-1-patched',
       'service-1-no-store',
       'prism',
     ],

@@ -45,9 +45,6 @@ export function serviceEnv(
   };
 }
 
-/** `node --import` this into a service to run it with the validator patch of packages/bench/patches. */
-export const patchedValidatorHook = here('./targets/patched-validator.ts');
-
 export function serviceProcess(
   credentials: Credentials,
   logLevel: string,
@@ -100,16 +97,6 @@ export function allConfigurations(credentials: Credentials, dataRoot: string): C
       role: 'service',
       invitees: 1,
       process: serviceProcess(credentials, 'warn', dataDir('service-1-warn')),
-    },
-    {
-      id: 'service-1-patched',
-      label: 'service, full pipeline, 1 invitee (request log at info), validator patched (#1217)',
-      role: 'service',
-      invitees: 1,
-      process: serviceProcess(credentials, 'info', dataDir('service-1-patched'), [
-        '--import',
-        patchedValidatorHook,
-      ]),
     },
     {
       id: 'service-1-no-store',

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { buildDependencies } from '../../src/composition.ts';
@@ -29,11 +30,16 @@ const ajvCore = (requireFromValidator('ajv/dist/core') as { default: { prototype
   .prototype;
 const original = ajvCore._compileSchemaEnv;
 let compiled = 0;
+/** The `id` of every compiled schema that has one (the OpenAPI meta-schema has). */
+const compiledIds: string[] = [];
 
 function countCompilations() {
   compiled = 0;
+  compiledIds.length = 0;
   ajvCore._compileSchemaEnv = function (this: unknown, ...args: unknown[]) {
     compiled++;
+    const schema = (args[0] as { schema?: { id?: unknown } } | undefined)?.schema;
+    if (typeof schema?.id === 'string') compiledIds.push(schema.id);
     return original.apply(this, args);
   };
   return () => compiled;
@@ -94,6 +100,10 @@ describe('with warm-up (startServer)', () => {
     expect(compilationsAtStart).toBeGreaterThan(0);
   });
 
+  it('did not compile the OpenAPI meta-schema: the document is checked in CI, not at every start (the validator patch)', () => {
+    expect(compiledIds.filter((id) => id.includes('spec.openapis.org'))).toStrictEqual([]);
+  });
+
   it('compiles nothing on the first real request, nor on later ones', async () => {
     const first = await callInvite(server.url, { authorization: credential, body: validInvite });
     expect(first.status).toBe(204);
@@ -120,6 +130,25 @@ describe('with warm-up (startServer)', () => {
     // The warm-up invite used the contract's example invitee; only the test's own sends are stored.
     const pending = await server.invites.pendingFor('2814613569642996');
     expect(pending).toHaveLength(4);
+  });
+});
+
+describe('the request log during warm-up', () => {
+  it('has no line for any warm-up request, the readiness probe answered 503 included', async () => {
+    const lines: { msg?: string; req?: { url?: string } }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
+    const server = await startTestServer({ overrides: { logger } });
+    try {
+      expect(lines.filter((line) => line.req)).toStrictEqual([]);
+      // The log itself works: a request after start-up is logged.
+      await fetch(`${server.url}/readyz`).then((r) => r.text());
+      expect(lines.filter((line) => line.req).map((line) => line.req?.url)).toStrictEqual(['/readyz']);
+    } finally {
+      await server.close();
+    }
   });
 });
 
