@@ -1,4 +1,4 @@
-// The service's entry point: configuration, wiring, listening, signals.
+// The service process: configuration, wiring, listening, signals. Started by main.ts.
 import { buildDependencies } from './composition.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startServer } from './server.ts';
