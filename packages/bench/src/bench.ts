@@ -1,8 +1,10 @@
 // One bench run: starts every configuration as its own process, warms each up, then loads them in
 // alternating rounds from the load generator's process, sampling memory after every round.
+
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildService } from '@server-invites/server/build';
 import { allConfigurations, type Configuration, HEADLINE } from './configurations.ts';
 import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
 import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
@@ -117,6 +119,8 @@ export type Progress = (line: string) => void;
 
 export async function runBench(plan: BenchPlan, progress: Progress = () => {}): Promise<BenchResult> {
   const startedAt = new Date();
+  // The service runs as deployed: from the bundle of the current sources.
+  await buildService();
   const credentials = await mintBenchCredentials();
   const dataRoot = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const configurations = selectConfigurations(plan.configurations, credentials, dataRoot);

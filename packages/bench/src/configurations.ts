@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProcessSpec } from './runner.ts';
 import type { Credentials } from './workload.ts';
 
-export type Role = 'ceiling' | 'baseline' | 'service' | 'mock';
+export type Role = 'ceiling' | 'baseline' | 'floor' | 'service' | 'mock';
 
 export interface Configuration {
   id: string;
@@ -16,7 +16,10 @@ export interface Configuration {
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const serverMain = fileURLToPath(new URL('./main.ts', import.meta.resolve('@server-invites/server')));
+/** The service as `pnpm start` runs it: the bundle `pnpm build` writes (runBench builds it first). */
+export const serverMain = fileURLToPath(
+  new URL('../dist/main.mjs', import.meta.resolve('@server-invites/server')),
+);
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const prismCli = fileURLToPath(import.meta.resolve('@stoplight/prism-cli'));
 
@@ -76,6 +79,13 @@ export function allConfigurations(credentials: Credentials, dataRoot: string): C
       role: 'baseline',
       invitees: 1,
       process: { script: here('./targets/bare-express.ts'), readiness: { kind: 'announce' } },
+    },
+    {
+      id: 'validator-floor',
+      label: 'floor: bare Express 5 + express-openapi-validator (same contract; accept-all security; 204)',
+      role: 'floor',
+      invitees: 1,
+      process: { script: here('./targets/validator-floor.ts'), readiness: { kind: 'announce' } },
     },
     {
       id: 'service-1',
