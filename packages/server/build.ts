@@ -8,6 +8,17 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 const packageDir = import.meta.dirname;
 
+/**
+ * The Node.js flags the service runs with (`pnpm start`; the bench reads them from here, and
+ * test/build.test.ts checks that the start script uses them). After a full GC the service's heap
+ * holds ~20 MB, but with V8's default sizing (32 MB semi-spaces, an old generation that grows to
+ * ~100 MB of dead requests before it is collected) its RSS settled at ~300 MB under load. These
+ * bound it at ~140-150 MB after 100k requests, for fewer requests per second (measured side by
+ * side in packages/bench/BENCHMARKS.md, configuration "default V8 heap"). A deployment with memory
+ * to spare can start `node dist/main.mjs` without them.
+ */
+export const serviceNodeFlags = ['--max-semi-space-size=2', '--max-old-space-size=128'] as const;
+
 // main.ts imports ./serve.ts after turning the compile cache on; bundled into one file, the cache
 // would be turned on after that file was compiled. So serve.ts is its own output, imported at run time.
 const serveAsSeparateModule: Plugin = {

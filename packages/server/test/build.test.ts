@@ -3,12 +3,12 @@
 // started as `pnpm start` starts it: no configuration, free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildService } from '../build.ts';
+import { buildService, serviceNodeFlags } from '../build.ts';
 import { loadConfig } from '../src/config.ts';
 import { mintCredential } from '../src/credentials/mint.ts';
 import { callInvite, TITLE_ID, validInvite } from './support/invite-request.ts';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   outdir = mkdtempSync(join(packageDir, '.build-test-'));
   workdir = mkdtempSync(join(tmpdir(), 'server-invites-bundle-'));
   await buildService(outdir);
-  child = spawn(process.execPath, [join(outdir, 'main.mjs')], {
+  child = spawn(process.execPath, [...serviceNodeFlags, join(outdir, 'main.mjs')], {
     cwd: workdir,
     env: { PATH: process.env.PATH, PORT: '0', NODE_COMPILE_CACHE: join(workdir, 'compile-cache') },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -42,6 +42,15 @@ afterAll(() => {
   child?.kill('SIGKILL');
   rmSync(outdir, { recursive: true, force: true });
   rmSync(workdir, { recursive: true, force: true });
+});
+
+describe('pnpm start', () => {
+  it('builds, then runs dist/main.mjs with the service Node.js flags of build.ts', async () => {
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.start).toBe(`node build.ts && node ${serviceNodeFlags.join(' ')} dist/main.mjs`);
+  });
 });
 
 describe('the built service (dist/main.mjs, as `pnpm start` runs it)', () => {
