@@ -31,6 +31,9 @@ export interface BenchPlan {
   /** Seconds of CPU profile per profiled configuration; 0 for none. */
   profileSeconds: number;
   profiled: string[];
+  /** Consecutive runs of a fixed number of requests against one fresh service process (the
+   * headline configuration), memory after each: RSS after so many requests, and whether it grows. */
+  soak?: { runs: number; requests: number };
 }
 
 export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
@@ -42,6 +45,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'service-1',
       'service-16',
       'service-1-warn',
+      'service-1-default-heap',
       'service-1-no-store',
       'prism',
     ],
@@ -50,11 +54,12 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     rounds: 3,
     roundSeconds: 6,
     profileSeconds: 6,
-    profiled: ['bare-express', 'service-1', 'service-1-no-store'],
+    profiled: ['bare-express', 'validator-floor', 'service-1'],
+    soak: { runs: 3, requests: 100_000 },
   },
   quick: {
     name: 'quick',
-    configurations: ['raw-http', 'bare-express', 'service-1'],
+    configurations: ['raw-http', 'bare-express', 'validator-floor', 'service-1'],
     connections: 32,
     warmupSeconds: 2,
     rounds: 2,
@@ -105,12 +110,20 @@ export interface ProfileResult {
   summary: ProfileSummary;
 }
 
+export interface SoakResult {
+  id: string;
+  label: string;
+  startupRssKb: number;
+  runs: { requests: number; requestsPerSecond: number; errors: number; non2xx: number; rssKb: number }[];
+}
+
 export interface BenchResult {
   plan: BenchPlan;
   startedAt: Date;
   durationSeconds: number;
   results: ConfigurationResult[];
   profiles: ProfileResult[];
+  soak: SoakResult | undefined;
   /** full pipeline (1 invitee) / bare Express, paired by round. */
   headlineRatio: number;
 }
@@ -217,6 +230,8 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
     });
     await stopAll(running);
 
+    const soak = plan.soak && (await runSoak(plan.soak, configurations, load, credentials, progress));
+
     const profiles: ProfileResult[] = [];
     for (const id of plan.profileSeconds > 0 ? plan.profiled : []) {
       const configuration = configurations.find((c) => c.id === id);
@@ -231,6 +246,7 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
       results,
       profiles,
+      soak,
       headlineRatio: pairedRatio(rps(HEADLINE), rps('bare-express')),
     };
   } finally {
@@ -264,6 +280,48 @@ function jobFor(
     connections,
     durationSeconds,
   };
+}
+
+async function runSoak(
+  soak: NonNullable<BenchPlan['soak']>,
+  configurations: Configuration[],
+  load: LoadGenerator,
+  credentials: Credentials,
+  progress: Progress,
+): Promise<SoakResult | undefined> {
+  const configuration = configurations.find((c) => c.id === HEADLINE);
+  if (!configuration) return undefined;
+  const target = await startTarget(configuration.process);
+  target.agent.destroy();
+  try {
+    const result: SoakResult = {
+      id: configuration.id,
+      label: configuration.label,
+      startupRssKb: target.memory().rssKb,
+      runs: [],
+    };
+    for (let run = 1; run <= soak.runs; run++) {
+      // The duration only bounds a run that would otherwise never reach its request count.
+      const done = await load.run({
+        ...jobFor(configuration, target, credentials, 32, 600),
+        amount: soak.requests,
+      });
+      const { rssKb } = target.memory();
+      result.runs.push({
+        requests: done.requests,
+        requestsPerSecond: done.requestsPerSecond,
+        errors: done.errors,
+        non2xx: done.non2xx,
+        rssKb,
+      });
+      progress(
+        `soak ${run}/${soak.runs} ${configuration.id}: ${done.requests} requests at ${done.requestsPerSecond.toFixed(0)}/s, RSS ${(rssKb / 1024).toFixed(0)} MB, ${done.errors} errors, ${done.non2xx} non-2xx`,
+      );
+    }
+    return result;
+  } finally {
+    await target.stop();
+  }
 }
 
 async function stopAll(running: Map<string, RunningTarget>): Promise<void> {

@@ -60,6 +60,10 @@ for (const failure of failures) {
     `${failure.id}: ${failure.errors} errors, ${failure.non2xx} non-2xx (status codes: ${codes.map(([code, n]) => `${code}×${n}`).join(', ')})`,
   );
 }
+const soakFailures = (bench.soak?.runs ?? []).filter((run) => run.errors > 0 || run.non2xx > 0);
+for (const [i, run] of soakFailures.entries()) {
+  console.error(`soak run ${i + 1}: ${run.errors} errors, ${run.non2xx} non-2xx`);
+}
 say('');
 say(`full-pipeline/bare-express: ${bench.headlineRatio.toFixed(2)}`);
-if (plan.name === 'ci' && failures.length > 0) process.exit(1);
+if (plan.name === 'ci' && failures.length + soakFailures.length > 0) process.exit(1);

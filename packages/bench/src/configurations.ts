@@ -1,6 +1,7 @@
 // The configurations the bench compares: each is one process and one request it is loaded with.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceNodeFlags } from '@server-invites/server/build';
 import type { ProcessSpec } from './runner.ts';
 import type { Credentials } from './workload.ts';
 
@@ -48,15 +49,16 @@ export function serviceEnv(
   };
 }
 
+/** `nodeOptions`: the flags `pnpm start` runs the service with, unless given. */
 export function serviceProcess(
   credentials: Credentials,
   logLevel: string,
   dataDir: string,
-  nodeOptions: string[] = [],
+  nodeOptions: readonly string[] = serviceNodeFlags,
 ) {
   return {
     script: serverMain,
-    nodeOptions,
+    nodeOptions: [...nodeOptions],
     env: serviceEnv(credentials, logLevel, dataDir),
     readiness: { kind: 'probe', path: '/readyz', status: 200 },
   } satisfies ProcessSpec;
@@ -107,6 +109,13 @@ export function allConfigurations(credentials: Credentials, dataRoot: string): C
       role: 'service',
       invitees: 1,
       process: serviceProcess(credentials, 'warn', dataDir('service-1-warn')),
+    },
+    {
+      id: 'service-1-default-heap',
+      label: "service, full pipeline, 1 invitee (request log at info), Node's default heap sizing",
+      role: 'service',
+      invitees: 1,
+      process: serviceProcess(credentials, 'info', dataDir('service-1-default-heap'), []),
     },
     {
       id: 'service-1-no-store',

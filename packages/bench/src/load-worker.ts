@@ -18,6 +18,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
     connections: job.connections,
     pipelining: 1,
     duration: job.durationSeconds,
+    ...(job.amount === undefined ? {} : { amount: job.amount }),
     timeout: 10,
   };
   const instance = autocannon(options, (error, result) => finish(error, result));

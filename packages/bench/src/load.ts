@@ -9,6 +9,8 @@ export interface LoadJob {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead (durationSeconds then only bounds the run). */
+  amount?: number;
 }
 
 export interface LoadResult {

@@ -1,5 +1,7 @@
 // Renders a bench run as Markdown: the table of BENCHMARKS.md and the lines the CLI prints.
-import type { BenchResult, ConfigurationResult, ProfileResult } from './bench.ts';
+
+import { serviceNodeFlags } from '@server-invites/server/build';
+import type { BenchResult, ConfigurationResult, ProfileResult, SoakResult } from './bench.ts';
 import type { Machine } from './machine.ts';
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -65,6 +67,18 @@ export function memoryTable(results: readonly ConfigurationResult[]): string {
   ].join('\n');
 }
 
+export function soakTable(soak: SoakResult): string {
+  return [
+    '| run | requests | requests/s | errors | non-2xx | RSS after the run |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| start (ready, before any request) | | | | | ${mb(soak.startupRssKb)} |`,
+    ...soak.runs.map(
+      (run, i) =>
+        `| ${i + 1} | ${thousands(run.requests)} | ${thousands(run.requestsPerSecond)} | ${run.errors} | ${run.non2xx} | ${mb(run.rssKb)} |`,
+    ),
+  ].join('\n');
+}
+
 export function roundsTable(results: readonly ConfigurationResult[]): string {
   const rounds = Math.max(0, ...results.map((r) => r.rounds.length));
   const header = Array.from({ length: rounds }, (_, i) => `round ${i + 1}`);
@@ -107,6 +121,14 @@ export function profileSection(profile: ProfileResult): string {
   ].join('\n');
 }
 
+/** The validator floor's own ratio to bare Express, and the service's ratio to that floor. */
+function floorLine(bench: BenchResult): string {
+  const floor = bench.results.find((r) => r.role === 'floor');
+  const service = bench.results.find((r) => r.role === 'service');
+  if (!floor || !service) return '';
+  return ` The floor (bare Express + express-openapi-validator) reaches ${fixed(floor.ratioToBareExpress, 2)} of bare Express in the same run; the full pipeline reaches ${fixed(service.ratioToBareExpress / floor.ratioToBareExpress, 2)} of that floor.`;
+}
+
 export interface ReportContext {
   machine: Machine;
   command: string;
@@ -126,14 +148,14 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
     `- Node.js ${machine.node} for every process`,
     `- Load: ${plan.connections} connections, no pipelining; each configuration warmed up ${plan.warmupSeconds} s, then ${plan.rounds} rounds of ${plan.roundSeconds} s, configurations alternating (each round starts one configuration later)`,
     '- Request: `POST /titles/1827805096/invites/server` with a service credential and a JSON body of 1 (or 16) invitees; the service answers 204',
-    '- Service: `packages/server/src/main.ts` with NODE_ENV=production (VALIDATE_RESPONSES=false, as in production), throttling limits raised (THROTTLE_BURST_LIMIT and THROTTLE_SUSTAIN_LIMIT 100000000, CONCURRENCY_LIMIT_PER_CALLER 100000); its JSON log goes to /dev/null',
+    `- Service: as \`pnpm start\` runs it (the bundle \`pnpm build\` writes, \`node ${serviceNodeFlags.join(' ')} dist/main.mjs\`, flags from packages/server/build.ts) with NODE_ENV=production (VALIDATE_RESPONSES=false, as in production), throttling limits raised (THROTTLE_BURST_LIMIT and THROTTLE_SUSTAIN_LIMIT 100000000, CONCURRENCY_LIMIT_PER_CALLER 100000); its JSON log goes to /dev/null`,
     "- requests/s, p50 and p99: the median over the rounds; server CPU µs/request: the target process's user + system CPU time during a round (from /proc) over its responses, median over the rounds; errors and non-2xx: summed over warm-up and rounds; ratios: the median of the per-round ratios (configurations measured side by side in the same round)",
     '',
     '## Results',
     '',
     resultsTable(bench.results),
     '',
-    `**full-pipeline/bare-express: ${fixed(bench.headlineRatio, 2)}** (1-invitee request, request log at info).`,
+    `**full-pipeline/bare-express: ${fixed(bench.headlineRatio, 2)}** (1-invitee request, request log at info).${floorLine(bench)}`,
     '',
     '### Requests/s per round',
     '',
@@ -151,6 +173,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
     '',
     memoryTable(bench.results),
     '',
+    ...(bench.soak
+      ? [
+          `### ${bench.soak.runs.length} consecutive runs of ${thousands(bench.soak.runs[0]?.requests ?? 0)} requests`,
+          '',
+          `One fresh process of "${bench.soak.label}", loaded by the same 32 connections; VmRSS after each run.`,
+          '',
+          soakTable(bench.soak),
+          '',
+        ]
+      : []),
     ...(bench.profiles.length > 0
       ? [
           '## CPU profiles of this run',
