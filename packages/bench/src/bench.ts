@@ -42,6 +42,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     configurations: [
       'raw-http',
       'bare-express',
+      'validator-floor',
       'service-1',
       'service-16',
       'service-1-warn',
@@ -59,7 +60,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
   },
   quick: {
     name: 'quick',
-    configurations: ['raw-http', 'bare-express', 'validator-floor', 'service-1'],
+    configurations: ['raw-http', 'bare-express', 'service-1'],
     connections: 32,
     warmupSeconds: 2,
     rounds: 2,

@@ -94,7 +94,7 @@ describe('graceful shutdown', () => {
   });
 });
 
-describe('the main process (pnpm start)', () => {
+describe('the main process from the sources (src/main.ts; test/build.test.ts starts the bundle)', () => {
   it('starts with no configuration, serves, keeps its data in a data directory, and exits 0 on SIGTERM', async () => {
     // The working directory stands in for a fresh checkout: the default data directory is made in it.
     const cwd = mkdtempSync(join(tmpdir(), 'server-invites-start-'));
