@@ -13,7 +13,7 @@ const packageDir = import.meta.dirname;
  * test/build.test.ts checks that the start script uses them). After a full GC the service's heap
  * holds ~20 MB, but with V8's default sizing (32 MB semi-spaces, an old generation that grows to
  * ~100 MB of dead requests before it is collected) its RSS settled at ~300 MB under load. These
- * bound it at ~140-150 MB after 100k requests, for fewer requests per second (measured side by
+ * bound it at ~150 MB after 100k requests, for fewer requests per second (measured side by
  * side in packages/bench/BENCHMARKS.md, configuration "default V8 heap"). A deployment with memory
  * to spare can start `node dist/main.mjs` without them.
  */
