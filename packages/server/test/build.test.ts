@@ -86,6 +86,9 @@ describe('the built service (dist/main.mjs, as `pnpm start` runs it)', () => {
     const asset = await fetch(`${url}/docs/assets/swagger-ui.css`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/^text\/css/);
+    // Read to the end: a response still being written holds the SIGTERM drain (by design, up to
+    // SHUTDOWN_TIMEOUT_MS), which made the exit test below wait on this one.
+    await Promise.all([docs.text(), asset.text()]);
   });
 
   it('writes its compile cache, keeps its data in .data, and exits 0 on SIGTERM', async () => {
