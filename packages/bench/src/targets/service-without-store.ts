@@ -6,7 +6,7 @@ import { buildDependencies, loadConfig, startServer } from '@server-invites/serv
 type Store = NonNullable<Parameters<typeof buildDependencies>[1]>['store'] & object;
 
 const discardingStore: Store = {
-  deliver: async () => [],
+  deliver: async () => ({ reached: [], dropped: 0 }),
   register: async ({ xuid, endpointId, platform, ttlSeconds }) => ({
     endpoint: { xuid, endpointId, platform, expiresAtMs: Date.now() + ttlSeconds * 1000 },
     created: true,
@@ -15,7 +15,7 @@ const discardingStore: Store = {
   pending: async () => undefined,
   acknowledge: async () => false,
   pendingFor: async () => [],
-  sweep: async () => {},
+  sweep: async () => ({ expiredInvites: 0, expiredEndpoints: 0 }),
   close: () => {},
 };
 

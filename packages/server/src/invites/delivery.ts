@@ -7,13 +7,28 @@ import type { Endpoint, Invite } from './invite.ts';
 export type EndpointKey = string;
 export const endpointKey = (xuid: string, endpointId: string): EndpointKey => `${xuid}/${endpointId}`;
 
+/** What one send did to the queues. */
+export interface DeliveryReceipt {
+  /** The endpoints whose queues received an invite of this send. */
+  reached: EndpointKey[];
+  /** Older invites that this send pushed out of full queues (the per-user bound). */
+  dropped: number;
+}
+
+/** What a sweep reclaimed. */
+export interface SweepReport {
+  /** Invites that reached their expiry while still queued or kept. */
+  expiredInvites: number;
+  expiredEndpoints: number;
+}
+
 export interface InviteDelivery {
   /**
    * Stores every invite of one send at once and queues each for every endpoint its invitee has
-   * registered; resolves with the endpoints that received something. An implementation whose
-   * store is unreachable throws ServiceError ServiceUnavailable, so callers may retry.
+   * registered. An implementation whose store is unreachable throws ServiceError
+   * ServiceUnavailable, so callers may retry.
    */
-  deliver(invites: readonly Invite[]): Promise<EndpointKey[]>;
+  deliver(invites: readonly Invite[]): Promise<DeliveryReceipt>;
 }
 
 export interface EndpointInbox {
@@ -36,6 +51,6 @@ export interface InviteStore extends InviteDelivery, EndpointInbox {
   /** Every live invite sent to a user, oldest first, whatever their endpoints. */
   pendingFor(xuid: string): Promise<Invite[]>;
   /** Deletes expired invites and registrations. */
-  sweep(): Promise<void>;
+  sweep(): Promise<SweepReport>;
   close(): void;
 }

@@ -57,7 +57,8 @@ export function createSendServerInvite(deps: SendServerInviteDeps): SendServerIn
         expiresAtMs,
       }),
     );
-    deps.notifier.notify(await deps.delivery.deliver(invites));
+    const receipt = await deps.delivery.deliver(invites);
+    deps.notifier.notify(receipt.reached);
     return { invited: invites.length, windows: decision.windows };
   };
 }

@@ -6,7 +6,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Platform } from '@server-invites/types';
 import type { Clock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
-import { type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
+import { type DeliveryReceipt, type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
 import type { Endpoint, Invite } from './invite.ts';
 
 const schema = `
@@ -65,7 +65,7 @@ const toInvite = (row: InviteRow): Invite => ({
 
 interface WaitingSend {
   invites: readonly Invite[];
-  resolve: (reached: EndpointKey[]) => void;
+  resolve: (receipt: DeliveryReceipt) => void;
   reject: (error: unknown) => void;
 }
 
@@ -145,9 +145,10 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     }
   }
 
-  /** Stores one send's invites and queues them; returns the endpoints reached. */
-  function store(invites: readonly Invite[], now: number): EndpointKey[] {
+  /** Stores one send's invites and queues them. */
+  function store(invites: readonly Invite[], now: number): DeliveryReceipt {
     const reached = new Set<EndpointKey>();
+    let dropped = 0;
     for (const invite of invites) {
       const { seq } = sql.insertInvite.get(
         invite.id,
@@ -168,9 +169,9 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       const dropFrom = sql.newestDropped.get(invite.invitedUser, maxPendingPerUser) as
         | { seq: number }
         | undefined;
-      if (dropFrom) sql.trimUser.run(invite.invitedUser, dropFrom.seq);
+      if (dropFrom) dropped += Number(sql.trimUser.run(invite.invitedUser, dropFrom.seq).changes);
     }
-    return [...reached];
+    return { reached: [...reached], dropped };
   }
 
   // Group commit: the sends that arrive within one turn of the event loop share one transaction.
@@ -185,7 +186,8 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     const now = clock.now();
     try {
       const reached = transaction(() => sends.map((send) => store(send.invites, now)));
-      for (const [index, send] of sends.entries()) send.resolve(reached[index] ?? []);
+      for (const [index, send] of sends.entries())
+        send.resolve(reached[index] ?? { reached: [], dropped: 0 });
     } catch (error) {
       if (sends.length === 1) {
         sends[0]?.reject(error);
@@ -242,10 +244,10 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
     async sweep() {
       const now = clock.now();
-      transaction(() => {
-        sql.sweepInvites.run(now);
-        sql.sweepEndpoints.run(now);
-      });
+      return transaction(() => ({
+        expiredInvites: Number(sql.sweepInvites.run(now).changes),
+        expiredEndpoints: Number(sql.sweepEndpoints.run(now).changes),
+      }));
     },
 
     close() {

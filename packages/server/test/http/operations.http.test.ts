@@ -71,7 +71,7 @@ describe('graceful shutdown', () => {
         delivery: {
           deliver: async () => {
             await held.wait();
-            return [];
+            return { reached: [], dropped: 0 };
           },
         },
       },

@@ -104,7 +104,7 @@ describe('concurrency per caller', () => {
           deliver: async () => {
             calls += 1;
             if (calls === 1) await held.wait();
-            return [];
+            return { reached: [], dropped: 0 };
           },
         },
       },

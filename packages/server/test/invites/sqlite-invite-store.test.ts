@@ -64,7 +64,7 @@ describe('SQLite invite store', () => {
     await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
     await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
     const sent = invite(A, { platform: 'XboxOne' });
-    const reached = await store.deliver([sent, invite(B)]);
+    const { reached } = await store.deliver([sent, invite(B)]);
     expect(reached.sort()).toEqual([`${A}/console`, `${A}/phone`]);
     expect(await store.pending(A, 'console')).toEqual([sent]);
     expect(await store.pending(A, 'phone')).toEqual([sent]);
@@ -73,7 +73,7 @@ describe('SQLite invite store', () => {
   it('keeps the invite of a user with no endpoints, and queues it nowhere', async () => {
     const { store } = setup();
     const sent = invite(B);
-    expect(await store.deliver([sent])).toEqual([]);
+    expect(await store.deliver([sent])).toEqual({ reached: [], dropped: 0 });
     expect(await store.pendingFor(B)).toEqual([sent]);
     expect(await store.pending(B, 'anything')).toBeUndefined();
   });
@@ -98,7 +98,7 @@ describe('SQLite invite store', () => {
     advance(1000);
     expect(await store.pending(A, 'console')).toEqual([]);
     expect(await store.acknowledge(A, 'console', sent.id)).toBe(false);
-    await store.sweep();
+    expect(await store.sweep()).toEqual({ expiredInvites: 1, expiredEndpoints: 0 });
     expect(await store.pendingFor(A)).toEqual([]);
   });
 
@@ -108,7 +108,7 @@ describe('SQLite invite store', () => {
     await store.deliver([invite(A, { expiresAtMs: NOW + 3_600_000 })]);
     advance(60_000);
     expect(await store.pending(A, 'console')).toBeUndefined();
-    expect(await store.deliver([invite(A)])).toEqual([]);
+    expect(await store.deliver([invite(A)])).toEqual({ reached: [], dropped: 0 });
     const again = await store.register({
       xuid: A,
       endpointId: 'console',
@@ -123,7 +123,9 @@ describe('SQLite invite store', () => {
     const { store } = setup(':memory:', 2);
     await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
     const [first, second, third] = [invite(A), invite(A), invite(A)];
-    for (const sent of [first, second, third]) await store.deliver([sent as Invite]);
+    const receipts = [];
+    for (const sent of [first, second, third]) receipts.push(await store.deliver([sent as Invite]));
+    expect(receipts.map((receipt) => receipt.dropped)).toEqual([0, 0, 1]);
     expect((await store.pending(A, 'console'))?.map((i) => i.id)).toEqual([second?.id, third?.id]);
   });
 
@@ -145,7 +147,7 @@ describe('SQLite invite store', () => {
       }
     }
     const batch = invitees.map((xuid) => invite(xuid));
-    expect(await store.deliver(batch)).toHaveLength(48);
+    expect((await store.deliver(batch)).reached).toHaveLength(48);
 
     const duplicateId = batch[0]?.id as string;
     const failing = [invite(invitees[0] as string), invite(invitees[1] as string, { id: duplicateId })];
@@ -174,7 +176,10 @@ describe('SQLite invite store, sends arriving together', () => {
     await store.register({ xuid: B, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
     const [toA, toB] = [invite(A), invite(B)];
     const reached = await Promise.all([store.deliver([toA]), store.deliver([toB])]);
-    expect(reached).toEqual([[`${A}/console`], [`${B}/phone`]]);
+    expect(reached).toEqual([
+      { reached: [`${A}/console`], dropped: 0 },
+      { reached: [`${B}/phone`], dropped: 0 },
+    ]);
     expect(await store.pending(A, 'console')).toEqual([toA]);
     expect(await store.pending(B, 'phone')).toEqual([toB]);
   });
@@ -192,7 +197,7 @@ describe('SQLite invite store, sends arriving together', () => {
       status: 'rejected',
       reason: expect.objectContaining({ message: expect.stringMatching(/UNIQUE/) }),
     });
-    expect(results[1]).toEqual({ status: 'fulfilled', value: [] });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: { reached: [], dropped: 0 } });
     expect(await store.pendingFor(B)).toEqual([good]);
   });
 
