@@ -17,7 +17,9 @@ import {
   INVITE_PATH,
   inviteBody,
   inviteRequestHeaders,
+  MAX_INVITEES,
   mintBenchCredentials,
+  registerInviteeEndpoints,
 } from './workload.ts';
 
 export interface BenchPlan {
@@ -145,6 +147,8 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
     for (const configuration of configurations) {
       const target = await startTarget(configuration.process);
       running.set(configuration.id, target);
+      if (configuration.role === 'service')
+        await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
       const job = jobFor(configuration, target, credentials, plan.connections, 0);
       const first =
         configuration.role === 'service'
@@ -295,6 +299,7 @@ async function runSoak(
   const target = await startTarget(configuration.process);
   target.agent.destroy();
   try {
+    await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
     const result: SoakResult = {
       id: configuration.id,
       label: configuration.label,
@@ -352,6 +357,8 @@ async function profileConfiguration(
       ],
     });
     target.agent.destroy();
+    if (configuration.role === 'service')
+      await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
     let result: LoadResult;
     let loadStarted: number;
     let loadEnded: number;
