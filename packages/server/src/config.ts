@@ -219,7 +219,8 @@ function parseCorsOrigins(value: string): { origins: string[] | '*' } | { error:
     }
     // The browser sends the origin serialized exactly so: a path, a trailing slash or a different
     // case would never match.
-    if (origin === undefined || origin === 'null' || origin !== entry) {
+    // Exact origins only: a `*` inside one would read as a pattern, which this is not.
+    if (origin === undefined || origin === 'null' || origin !== entry || entry.includes('*')) {
       return {
         error: `${JSON.stringify(entry.slice(0, 200))} is not an origin such as https://app.example.com (scheme, host and port only)`,
       };
