@@ -2,7 +2,7 @@
 // readable by the page's script, credentials never allowed, nothing when CORS_ORIGINS is unset.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../src/http/cors.ts';
-import { startTestServer, type TestServer } from '../../src/testing.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../src/testing.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
 
 const ORIGIN = 'https://portal.example.com';
@@ -14,7 +14,7 @@ afterEach(async () => {
   servers = [];
 });
 
-async function start(corsOrigins?: string, throttle?: Parameters<typeof startTestServer>[0]['throttle']) {
+async function start(corsOrigins?: string, throttle?: TestServerOptions['throttle']) {
   const server = await startTestServer({
     ...(corsOrigins !== undefined && { env: { CORS_ORIGINS: corsOrigins } }),
     ...(throttle && { throttle }),
