@@ -191,6 +191,36 @@ describe('GET /metrics on the service port (the default)', () => {
     expect(sample(text, 'invites_sent_total')).toBe(0);
   });
 
+  it('labels a long poll its client gave up on `aborted`, and a CORS preflight `preflight`', async () => {
+    const server = await start({ env: { CORS_ORIGINS: 'https://portal.example.com' } });
+    const user = await server.userCredential(A);
+    expect(
+      (await call(server, 'PUT', `/users/${A}/endpoints/console`, user, { platform: 'Scarlett' })).status,
+    ).toBe(201);
+    const gaveUp = new AbortController();
+
+    const polling = fetch(`${server.url}/users/${A}/endpoints/console/invites?waitSeconds=30`, {
+      headers: { authorization: user },
+      signal: gaveUp.signal,
+    });
+    await vi.waitFor(async () => expect(sample(await scrape(server.url), 'long_polls_waiting')).toBe(1));
+    gaveUp.abort();
+    await expect(polling).rejects.toThrow();
+    await fetch(`${server.url}/healthz`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://portal.example.com', 'access-control-request-method': 'GET' },
+    });
+
+    await vi.waitFor(async () => {
+      const text = await scrape(server.url);
+      expect(
+        sample(text, 'http_requests_total', { operation: 'receiveInvites', status_class: 'aborted' }),
+      ).toBe(1);
+      expect(sample(text, 'long_polls_waiting')).toBe(0);
+      expect(sample(text, 'http_requests_total', { operation: 'preflight', status_class: '2xx' })).toBe(1);
+    });
+  });
+
   it('leaves the start-up warm-up requests out of the request counts', async () => {
     const server = await start();
 
