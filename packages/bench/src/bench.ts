@@ -48,6 +48,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'service-1',
       'service-16',
       'service-1-warn',
+      'service-1-no-metrics',
       'service-1-default-heap',
       'service-1-no-store',
       'prism',
