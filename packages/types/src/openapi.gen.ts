@@ -120,9 +120,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -161,9 +163,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -200,9 +204,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -493,11 +499,13 @@ export interface components {
          */
         ContractVersion: number;
         /**
-         * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-         *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-         *     server makes one.
+         * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+         *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+         *     logs. When absent or anything else, the server makes one and the request is answered as
+         *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+         *     request. Bounded by the server's header size limit (431 beyond it).
          */
-        RequestIdParam: components["schemas"]["RequestId"];
+        RequestIdParam: string;
     };
     requestBodies: never;
     headers: {
@@ -678,9 +686,11 @@ export interface operations {
                  */
                 "x-xbl-contract-version"?: components["parameters"]["ContractVersion"];
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -803,9 +813,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -857,9 +869,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -896,9 +910,11 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -935,9 +951,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };

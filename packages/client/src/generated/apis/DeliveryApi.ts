@@ -53,9 +53,11 @@ export interface AcknowledgeInviteRequest {
      */
     inviteId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -71,9 +73,11 @@ export interface ReceiveInvitesRequest {
      */
     endpointId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -97,9 +101,11 @@ export interface RegisterEndpointRequest {
      */
     endpointRegistration: EndpointRegistration;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -115,9 +121,11 @@ export interface UnregisterEndpointRequest {
      */
     endpointId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -135,7 +143,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -147,7 +155,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -164,7 +172,7 @@ export interface DeliveryApiInterface {
      * Creates request options for receiveInvites without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -176,7 +184,7 @@ export interface DeliveryApiInterface {
      * @summary Receive the invites pending for an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -195,7 +203,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -207,7 +215,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -224,7 +232,7 @@ export interface DeliveryApiInterface {
      * Creates request options for unregisterEndpoint without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -235,7 +243,7 @@ export interface DeliveryApiInterface {
      * @summary Unregister an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface

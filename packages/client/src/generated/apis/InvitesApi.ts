@@ -45,9 +45,11 @@ export interface SendServerInviteOperationRequest {
      */
     xXblContractVersion?: number;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -65,7 +67,7 @@ export interface InvitesApiInterface {
      * @param {number} titleId The title id of the game the request is sent for: an unsigned 32-bit integer in base 10 (the hex title id 0x6CF217A8 is 1827805096). 
      * @param {SendServerInviteRequest} sendServerInviteRequest The invite. &#x60;Content-Type&#x60; must be &#x60;application/json&#x60; (a charset is accepted).
      * @param {number} [xXblContractVersion] The contract version the caller speaks. Only version 1 exists; absent means 1.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof InvitesApiInterface
      */
@@ -77,7 +79,7 @@ export interface InvitesApiInterface {
      * @param {number} titleId The title id of the game the request is sent for: an unsigned 32-bit integer in base 10 (the hex title id 0x6CF217A8 is 1827805096). 
      * @param {SendServerInviteRequest} sendServerInviteRequest The invite. &#x60;Content-Type&#x60; must be &#x60;application/json&#x60; (a charset is accepted).
      * @param {number} [xXblContractVersion] The contract version the caller speaks. Only version 1 exists; absent means 1.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof InvitesApiInterface
