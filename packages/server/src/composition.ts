@@ -40,7 +40,12 @@ export async function buildDependencies(
   const clock = overrides.clock ?? systemClock;
   const logger =
     overrides.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+    pino(
+      { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+      // Written asynchronously: lines logged while a write is in flight go out together in one
+      // write, instead of one blocking write per request. pino flushes what is left on exit.
+      pino.destination({ dest: 1, sync: false }),
+    );
   const store =
     overrides.store ??
     createSqliteInviteStore({
