@@ -138,7 +138,6 @@ function isValidatorError(error: unknown): error is ValidatorError {
 
 function validatorReply(error: ValidatorError, options: ErrorHandlerOptions): Reply {
   if (error.status === 400) return errorReply('RequestValidationError', describeViolations(error, options));
-  if (error.status === 401) return errorReply('AuthenticationError', error.message, wwwAuthenticate);
   // Response validation failures are 500s: the server broke its own contract.
   return httpErrorReply(error);
 }
@@ -181,7 +180,7 @@ function httpErrorReply(error: HttpError): Reply {
 }
 
 function describeViolations(error: ValidatorError, options: ErrorHandlerOptions): string {
-  if (error.errors.length === 0) return error.message;
+  if (error.errors.length === 0) return quoteNames(error.message);
   return error.errors
     .map((violation) => {
       if (violation.path === '/body' && violation.message.includes("required property 'body'")) {
@@ -197,9 +196,17 @@ function describeViolations(error: ValidatorError, options: ErrorHandlerOptions)
         const description = options.patternDescriptions.get(pattern);
         return `${where} must be ${description ?? 'in the format the contract documents'}`;
       }
-      // A name the caller chose (an unknown property or parameter) is quoted short and escaped;
-      // the validator's messages quote at most one name.
-      return `${where} ${violation.message.replace(/'(.*)'/s, (_, name: string) => (nameInput(name) === name ? `'${name}'` : quoteInput(name)))}`;
+      return `${where} ${quoteNames(violation.message)}`;
     })
     .join('; ');
+}
+
+/**
+ * A name the caller chose (an unknown property or parameter), as the validator's message quotes
+ * it, quoted short and escaped instead. Its messages quote at most one name.
+ */
+function quoteNames(message: string): string {
+  return message.replace(/'(.*)'/s, (quoted, name: string) =>
+    nameInput(name) === name ? quoted : quoteInput(name),
+  );
 }
