@@ -131,6 +131,11 @@ describe('timeouts, as configured', () => {
       ],
       5000,
     );
+    expect(reply.status).toBe(408);
+    expect(reply.body).toEqual({
+      errorCode: 'RequestTimeout',
+      debugMessage: 'the request was not received in time',
+    });
     expect(reply.elapsedMs).toBeGreaterThanOrEqual(1900);
   });
 });
