@@ -24,8 +24,16 @@ export function dispatch(deps: DispatchDeps): RequestHandler {
     // unless the two disagree on a path; answered as unknown rather than guessed.
     if (!operation) throw new ServiceError('NotFound', 'no such resource');
     if (operation.secured && !credential) throw ServiceError.authentication('a credential is required');
+    const validated = (req as Request & { openapi?: OpenApiRequestMetadata }).openapi;
+    // Authentication followed the service's own match; the handler runs only if the validator
+    // checked the request against that same operation.
+    if (validated?.schema.operationId !== operation.operationId) {
+      throw new Error(
+        `the validator matched ${validated?.schema.operationId} where the path matched ${operation.operationId}`,
+      );
+    }
     // The validator's coerced values (a title id of 0 is the number 0, not the text "0").
-    const params = (req as Request & { openapi?: OpenApiRequestMetadata }).openapi?.pathParams ?? {};
+    const params = validated.pathParams;
     if (credential) {
       const admission = deps.concurrency.tryAcquire(inFlightPool(credential, params));
       if (!admission.admitted) throw concurrencyExceeded(admission);
