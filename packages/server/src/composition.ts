@@ -43,8 +43,10 @@ export async function buildDependencies(
     pino(
       { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
       // Written asynchronously: lines logged while a write is in flight go out together in one
-      // write, instead of one blocking write per request. pino flushes what is left on exit.
-      pino.destination({ dest: 1, sync: false }),
+      // write, instead of one blocking write per request. pino flushes what is left on exit. If
+      // whatever reads stdout stalls, lines beyond 16 MiB of backlog are dropped rather than the
+      // heap growing without bound.
+      pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }),
     );
   const store =
     overrides.store ??
