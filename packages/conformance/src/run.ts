@@ -29,7 +29,7 @@ export interface CaseOutcome {
 /** Through which door a request reaches the target (see TargetInstance). */
 export type Route = 'direct' | 'strict-proxy' | 'report-proxy';
 
-interface BuiltRequest {
+export interface BuiltRequest {
   method: string;
   path: string;
   headers: Headers;
@@ -125,15 +125,19 @@ function repetitions(step: SetupStep, limits: Limits): number {
  * credential's value plays no part). The report prints the cases sent directly.
  */
 export function plannedRoute(contract: Contract, request: CaseRequest): Route {
-  const built = buildWith(request, request.credential ? 'XBL3.0 x=-;placeholder' : undefined);
+  const built = buildRequest(request, request.credential ? 'XBL3.0 x=-;placeholder' : undefined);
   return chooseRoute(contract, { strictProxyUrl: 'strict', reportProxyUrl: 'report' }, built);
 }
 
 async function build(instance: TargetInstance, request: CaseRequest): Promise<BuiltRequest> {
-  return buildWith(request, request.credential ? await instance.credential(request.credential) : undefined);
+  return buildRequest(
+    request,
+    request.credential ? await instance.credential(request.credential) : undefined,
+  );
 }
 
-function buildWith(request: CaseRequest, authorization: string | undefined): BuiltRequest {
+/** The request a case sends, with `authorization` for its credential. */
+export function buildRequest(request: CaseRequest, authorization: string | undefined): BuiltRequest {
   const headers = new Headers(request.headers);
   if (authorization !== undefined) headers.set('authorization', authorization);
   let body: string | undefined;

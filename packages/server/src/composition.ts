@@ -52,7 +52,14 @@ export async function buildDependencies(
   const clock = overrides.clock ?? systemClock;
   const logger =
     overrides.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+    pino(
+      { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+      // Written asynchronously: lines logged while a write is in flight go out together in one
+      // write, instead of one blocking write per request. pino flushes what is left on exit. If
+      // whatever reads stdout stalls, lines beyond 16 MiB of backlog are dropped rather than the
+      // heap growing without bound.
+      pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }),
+    );
   const metrics = overrides.metrics ?? (config.metrics.enabled ? createPrometheusMetrics() : disabledMetrics);
   // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
   const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>

@@ -145,9 +145,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -186,9 +188,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -225,9 +229,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -360,10 +366,11 @@ export interface components {
              *     `AuthorizationError`: the caller is not allowed to access the resource.
              *     `AuthenticationError`: the credential is missing or invalid (401).
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
-             *     `MethodNotAllowed` (405), `InternalServerError` (500), `ServiceUnavailable` (503).
+             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
+             *     `ServiceUnavailable` (503).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "InternalServerError" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "InternalServerError" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -517,11 +524,13 @@ export interface components {
          */
         ContractVersion: number;
         /**
-         * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-         *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-         *     server makes one.
+         * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+         *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+         *     logs. When absent or anything else, the server makes one and the request is answered as
+         *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+         *     request. Bounded by the server's header size limit (431 beyond it).
          */
-        RequestIdParam: components["schemas"]["RequestId"];
+        RequestIdParam: string;
     };
     requestBodies: never;
     headers: {
@@ -738,9 +747,11 @@ export interface operations {
                  */
                 "x-xbl-contract-version"?: components["parameters"]["ContractVersion"];
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -863,9 +874,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -917,9 +930,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -956,9 +971,11 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -995,9 +1012,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -1040,5 +1059,5 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "InternalServerError", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];
