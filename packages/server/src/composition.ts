@@ -13,6 +13,7 @@ import { createInviteNotifier, type InviteNotifier } from './invites/invite-noti
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
+import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
 
@@ -62,7 +63,7 @@ export async function buildDependencies(
       { name: 'burst', ...config.throttle.burst },
       { name: 'sustain', ...config.throttle.sustain },
     ],
-    overrides.limiterFactory,
+    overrides.limiterFactory ?? boundedMemoryLimiters(clock),
   );
   return {
     clock,
