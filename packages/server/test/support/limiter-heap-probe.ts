@@ -47,13 +47,13 @@ await limiter.consume(`${titleId}:1`);
 gc();
 const afterExpiry = process.memoryUsage().heapUsed;
 
-console.log(
-  JSON.stringify({
+process.stdout.write(
+  `${JSON.stringify({
     senders,
     heapUsedBefore: before,
     heapUsedAfter: after,
     heapUsedAfterExpiry: afterExpiry,
     keysHeld,
     keysHeldAfterExpiry: held.map((made) => made.size),
-  }),
+  })}\n`,
 );
