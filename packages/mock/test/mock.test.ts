@@ -149,6 +149,32 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
     expect(response.headers.get('sl-violations')).toContain('invitedUsers');
   });
 
+  // Prism 5.16 as patched (packages/mock/patches): each of these once crashed it or went unanswered.
+  it.each([
+    ['an unknown property named outside Latin-1', '{"invitedUsers":["1"],"sender":"1","邀请":1}'],
+    ['an unknown property whose name holds DEL', '{"invitedUsers":["1"],"sender":"1","a\u007f":1}'],
+    ['a truncated JSON body', '{"invitedUsers": ['],
+    ['a body that is not JSON at all', 'invitedUsers=1'],
+  ])('answers %s with the documented 400, and keeps serving', async (_name, body) => {
+    const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url), {
+      method: 'POST',
+      headers: { authorization: credential, 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errorCode).toBe('RequestValidationError');
+    // The header holds only ASCII; its JSON still says what was wrong.
+    expect(JSON.parse(response.headers.get('sl-violations') ?? '[]')).not.toEqual([]);
+    expect((await fetch(new URL('/healthz', mock.url))).status).toBe(200);
+  });
+
+  it('names the allowed methods in Allow on a 405', async () => {
+    const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
   it('has a valid sample request for every operation of the spec', () => {
     const operationIds = new Set(documented.map((response) => response.operationId));
     expect([...operationIds].filter((operationId) => !validRequests[operationId])).toEqual([]);
