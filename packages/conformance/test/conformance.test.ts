@@ -1,5 +1,6 @@
 // The conformance suite: every case against both implementations of the contract.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostileCases } from '../cases/hostile.ts';
 import { allCases } from '../cases/index.ts';
 import type { ConformanceCase, Expectation, TargetName } from '../src/case.ts';
 import { loadContract } from '../src/contract.ts';
@@ -7,7 +8,8 @@ import { plannedRoute, runCase } from '../src/run.ts';
 import { startMockTarget, startServerTarget, type Target } from '../src/targets.ts';
 
 const contract = loadContract();
-const cases = allCases(contract);
+// The contract's cases, and the hostile-input corpus (cases/hostile.ts).
+const cases = [...allCases(contract), ...hostileCases];
 
 const targets: Array<{ name: TargetName; start: () => Promise<Target> }> = [
   { name: 'server', start: startServerTarget },
