@@ -31,7 +31,9 @@ function testName(target: TargetName, testCase: ConformanceCase): string {
   let name = `${target}: ${testCase.title} with ${outcome(testCase.expect)}`;
   const exception = testCase.exceptions?.[target];
   if (exception) name += ` → ${outcome(exception.instead)} instead, because ${exception.reason}`;
-  if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
+  if (target === 'server' && testCase.request.wire) {
+    name += ' [sent to the server directly, over a raw socket]';
+  } else if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
     name += ' [sent to the server directly: a Prism proxy would not forward this body byte for byte]';
   }
   return name;
