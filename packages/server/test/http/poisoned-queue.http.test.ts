@@ -1,6 +1,8 @@
 // A queue cannot be poisoned: an invite the contract would not let through (stored by an older
 // version, or by a bug) is left out of the answer, and the endpoint's other invites still arrive,
 // with response validation on (a violation would otherwise be a 500 for the whole poll).
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InviteStore } from '../../src/invites/delivery.ts';
 import type { Invite } from '../../src/invites/invite.ts';
@@ -84,7 +86,16 @@ describe('a queue holding an invite the contract does not allow', () => {
     ['a sender that is not a XUID', { sender: 'not-a-xuid' }],
     ['a lone surrogate in the connection string', { connectionString: 'a\ud800b' }],
   ])('still delivers the other invites, with 200, when the queue holds %s', async (_name, change) => {
-    server = await startTestServer({ overrides: { store: storeWithPoison(poisoned(change)) } });
+    const logged: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
+    server = await startTestServer({
+      overrides: { store: storeWithPoison(poisoned(change)), logger: pino({ level: 'error' }, sink) },
+    });
     const user = await server.userCredential(USER);
     const register = await fetch(`${server.url}/users/${USER}/endpoints/console`, {
       method: 'PUT',
@@ -106,6 +117,13 @@ describe('a queue holding an invite the contract does not allow', () => {
       },
     );
     expect(ack.status).toBe(204);
+    // Reported once, by id, whatever the endpoint polls; never with the invite's content.
+    await poll(server.url, user);
+    const reports = logged.filter((line) => line.includes('breaks the contract'));
+    expect(reports).toHaveLength(1);
+    expect(JSON.parse(reports[0] ?? '{}').inviteId).toBe('00000000-0000-4000-8000-000000000000');
+    expect(reports[0]).not.toContain('not-a-xuid');
+    expect(reports[0]).not.toContain('cccccccccc');
   });
 
   it('keeps a long poll waiting when only such an invite is queued, and answers with the next one', async () => {
