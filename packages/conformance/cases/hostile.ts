@@ -140,6 +140,16 @@ export const hostileCases: ConformanceCase[] = [
     expect: invalid,
   },
   {
+    title: 'rejects 1000 invitees (within the body limit)',
+    request: invite({ invitedUsers: Array.from({ length: 1000 }, () => '0'), sender }),
+    expect: invalid,
+  },
+  {
+    title: 'rejects a JSON null body',
+    request: rawInvite('null'),
+    expect: invalid,
+  },
+  {
     title: 'rejects a sender written as 1e400',
     request: rawInvite(`{"invitedUsers":["${invitee}"],"sender":1e400}`),
     expect: invalid,
@@ -342,6 +352,19 @@ export const hostileCases: ConformanceCase[] = [
     ),
     expect: { status: 400 },
     exceptions: prismProblem(400),
+  },
+  {
+    title: 'accepts a valid invite sent after Expect: 100-continue',
+    request: wireInvite(
+      [
+        'Content-Type: application/json',
+        `Content-Length: ${validJson.length}`,
+        'Expect: 100-continue',
+        'Connection: close',
+      ],
+      validJson,
+    ),
+    expect: accepted,
   },
   {
     title: 'accepts a valid invite sent chunked',

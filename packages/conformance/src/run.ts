@@ -366,6 +366,8 @@ function parseResponse(bytes: Buffer, ended: boolean): ObservedResponse | undefi
   const [statusLine = '', ...headerLines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/1\.[01] ([0-9]{3})/.exec(statusLine)?.[1] ?? Number.NaN);
   if (Number.isNaN(status)) return undefined;
+  // An interim response (100 Continue) comes before the one that answers the request.
+  if (status >= 100 && status < 200) return parseResponse(bytes.subarray(headEnd + 4), ended);
   const headers = new Headers();
   for (const line of headerLines) {
     const colon = line.indexOf(':');
