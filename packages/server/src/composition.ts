@@ -13,6 +13,14 @@ import { createInviteNotifier, type InviteNotifier } from './invites/invite-noti
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
+import {
+  instrumentConcurrencyLimiter,
+  instrumentNotifier,
+  instrumentRateLimiter,
+} from './observability/instrumented-limits.ts';
+import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
+import { disabledMetrics, type Metrics } from './observability/metrics.ts';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
 import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
@@ -26,12 +34,16 @@ export interface Overrides {
   notifier?: InviteNotifier;
   limiterFactory?: LimiterFactory;
   contract?: Contract;
+  metrics?: Metrics;
+  /** Labels an injected store's metrics (`sqlite`, `redis`, ...); `injected` unless given. */
+  storeKind?: string;
 }
 
 export interface Dependencies extends AppDeps {
   clock: Clock;
   store: InviteStore;
   notifier: InviteNotifier;
+  metrics: Metrics;
 }
 
 export async function buildDependencies(
@@ -42,14 +54,21 @@ export async function buildDependencies(
   const logger =
     overrides.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
-  const store =
+  const metrics = overrides.metrics ?? (config.metrics.enabled ? createPrometheusMetrics() : disabledMetrics);
+  // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
+  const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>
+    metrics.enabled ? instrument(value, metrics) : value;
+  const storeKind = overrides.store ? (overrides.storeKind ?? 'injected') : 'sqlite';
+  const store = measured(
     overrides.store ??
-    createSqliteInviteStore({
-      path: config.invites.storePath,
-      clock,
-      maxPendingPerUser: config.invites.maxPendingPerUser,
-    });
-  const notifier = overrides.notifier ?? createInviteNotifier();
+      createSqliteInviteStore({
+        path: config.invites.storePath,
+        clock,
+        maxPendingPerUser: config.invites.maxPendingPerUser,
+      }),
+    (value) => instrumentInviteStore(value, metrics, storeKind),
+  );
+  const notifier = measured(overrides.notifier ?? createInviteNotifier(), instrumentNotifier);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -58,24 +77,35 @@ export async function buildDependencies(
     cacheMaxEntries: config.auth.cacheMaxEntries,
     clock,
   });
-  const rateLimiter = createRateLimiter(
-    [
-      { name: 'burst', ...config.throttle.burst },
-      { name: 'sustain', ...config.throttle.sustain },
-    ],
-    overrides.limiterFactory ?? boundedMemoryLimiters(clock),
+  const rateLimiter = measured(
+    createRateLimiter(
+      [
+        { name: 'burst', ...config.throttle.burst },
+        { name: 'sustain', ...config.throttle.sustain },
+      ],
+      overrides.limiterFactory ?? boundedMemoryLimiters(clock),
+    ),
+    instrumentRateLimiter,
   );
   return {
     clock,
     logger,
     store,
     notifier,
+    metrics,
+    // Served on the service's port unless it has a port of its own (server.ts) or is off.
+    publicMetrics: config.metrics.port === undefined ? metrics.exposition : undefined,
     contract: overrides.contract ?? loadContract(),
     authenticator,
-    concurrency: createConcurrencyLimiter(config.throttle.concurrencyPerCaller),
+    concurrency: measured(
+      createConcurrencyLimiter(config.throttle.concurrencyPerCaller),
+      instrumentConcurrencyLimiter,
+    ),
     sendServerInvite: createSendServerInvite({
       rateLimiter,
-      delivery: overrides.delivery ?? store,
+      delivery: overrides.delivery
+        ? measured(overrides.delivery, (value) => instrumentDelivery(value, metrics, 'injected'))
+        : store,
       notifier,
       clock,
       inviteTtlSeconds: config.invites.ttlSeconds,
@@ -88,5 +118,6 @@ export async function buildDependencies(
     lifecycle: createLifecycle(),
     bodyLimitBytes: config.http.bodyLimitBytes,
     validateResponses: config.validateResponses,
+    corsOrigins: config.corsOrigins,
   };
 }

@@ -56,7 +56,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const invites =
     options.overrides?.store ??
     createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser: config.invites.maxPendingPerUser });
-  const deps = await buildDependencies(config, { ...options.overrides, store: invites, clock });
+  const deps = await buildDependencies(config, {
+    ...options.overrides,
+    store: invites,
+    storeKind: options.overrides?.store ? options.overrides.storeKind : 'sqlite',
+    clock,
+  });
   const running = await startServer(config, deps);
   const { keys } = config.auth;
   const mint = (subject: TokenSubject, ttlSeconds = 3600) => {
