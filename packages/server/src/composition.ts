@@ -21,6 +21,7 @@ import {
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
+import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
 
@@ -89,7 +90,7 @@ export async function buildDependencies(
         { name: 'burst', ...config.throttle.burst },
         { name: 'sustain', ...config.throttle.sustain },
       ],
-      overrides.limiterFactory,
+      overrides.limiterFactory ?? boundedMemoryLimiters(clock),
     ),
     instrumentRateLimiter,
   );

@@ -298,7 +298,9 @@ export interface components {
              * @description What gets passed to the game when the invite reaches the user. It usually contains
              *     information like the server IP to enable the invited user to join. If it is left
              *     empty (or absent), the title is invoked with an empty connection string. At most
-             *     512 characters.
+             *     512 characters, counted in Unicode code points (an emoji counts as one); any text is
+             *     allowed, control characters included, except a lone UTF-16 surrogate (refused: it is
+             *     not text, and could not be delivered unchanged).
              */
             connectionString?: string;
             platform?: components["schemas"]["Platform"];
@@ -341,7 +343,10 @@ export interface components {
             titleId: number;
             sender: components["schemas"]["Xuid"];
             invitedUser: components["schemas"]["Xuid"];
-            /** @description What the game receives when the invite is accepted; empty when the sender gave none. */
+            /**
+             * @description What the game receives when the invite is accepted, exactly as the sender sent it;
+             *     empty when the sender gave none.
+             */
             connectionString: string;
             platform?: components["schemas"]["Platform"];
             /** Format: date-time */
@@ -354,6 +359,14 @@ export interface components {
             /**
              * @description The URI that launches the title to accept the invite:
              *     `ms-xbl-<titleId in lowercase hex>://inviteAccept?invitedUser=<xuid>&sender=<xuid>&connectionString=<URL-encoded>`.
+             *     The connection string is percent-encoded as UTF-8 (a space is `%20`); decoding it
+             *     gives back the connection string exactly.
+             *
+             *     `maxLength` is what the largest allowed input needs: 512 characters beyond the Basic
+             *     Multilingual Plane take 4 UTF-8 bytes each, 12 characters percent-encoded (6144);
+             *     the fixed parts take at most 109 (`ms-xbl-` 7, a title id of 8 hex digits,
+             *     `://inviteAccept?` 16, `invitedUser=` 12 and `&sender=` 8 with two XUIDs of 20
+             *     digits, `&connectionString=` 18): 6253 in all.
              */
             activationUri: string;
         };
