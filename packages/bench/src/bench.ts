@@ -100,6 +100,10 @@ export interface ConfigurationResult {
   /** The target's own CPU time (user + system) per response, in microseconds: less sensitive than
    * requests/s to what else the machine is doing. */
   cpuUsPerRequest: number;
+  /** Bytes the JavaScript heap allocated per response (src/gc-probe.ts), median over the rounds. */
+  allocatedBytesPerRequest: number;
+  /** Main-thread GC pauses over the process's CPU time in a round, median over the rounds. */
+  gcShareOfCpu: number;
   errors: number;
   non2xx: number;
   peakRssKb: number;
@@ -146,7 +150,7 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
   try {
     const startup = new Map<string, { ms: number; first: FirstRequestCheck | undefined }>();
     for (const configuration of configurations) {
-      const target = await startTarget(configuration.process);
+      const target = await startTarget({ ...configuration.process, gcProbe: true });
       running.set(configuration.id, target);
       if (configuration.role === 'service')
         await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
@@ -179,6 +183,8 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
 
     const rounds = new Map<string, LoadResult[]>(configurations.map((c) => [c.id, []]));
     const cpuPerRequest = new Map<string, number[]>(configurations.map((c) => [c.id, []]));
+    const allocatedPerRequest = new Map<string, number[]>(configurations.map((c) => [c.id, []]));
+    const gcShare = new Map<string, number[]>(configurations.map((c) => [c.id, []]));
     const memory = new Map<string, ConfigurationResult['memory']>(configurations.map((c) => [c.id, []]));
     for (let round = 0; round < plan.rounds; round++) {
       // Each round starts one configuration later, so that no configuration always runs first.
@@ -187,22 +193,32 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       );
       for (const configuration of order) {
         const target = running.get(configuration.id) as RunningTarget;
+        const gcBefore = await target.gcTotals();
         const cpuBefore = target.cpuSeconds();
         const result = await load.run(
           jobFor(configuration, target, credentials, plan.connections, plan.roundSeconds),
         );
+        const cpuUs = (target.cpuSeconds() - cpuBefore) * 1e6;
+        const gcAfter = await target.gcTotals();
         rounds.get(configuration.id)?.push(result);
         if (result.requests > 0) {
-          cpuPerRequest
-            .get(configuration.id)
-            ?.push(((target.cpuSeconds() - cpuBefore) * 1e6) / result.requests);
+          cpuPerRequest.get(configuration.id)?.push(cpuUs / result.requests);
+          if (gcBefore && gcAfter) {
+            allocatedPerRequest
+              .get(configuration.id)
+              ?.push((gcAfter.allocatedBytes - gcBefore.allocatedBytes) / result.requests);
+            if (cpuUs > 0)
+              gcShare.get(configuration.id)?.push((gcAfter.gcMicros - gcBefore.gcMicros) / cpuUs);
+          }
         }
         const total = (served.get(configuration.id) ?? 0) + result.requests;
         served.set(configuration.id, total);
         memory.get(configuration.id)?.push({ ...target.memory(), requestsServed: total });
         progress(
           `round ${round + 1}/${plan.rounds} ${configuration.id}: ${result.requestsPerSecond.toFixed(0)} requests/s, ` +
-            `p99 ${result.p99Ms.toFixed(2)} ms, ${(cpuPerRequest.get(configuration.id)?.at(-1) ?? Number.NaN).toFixed(0)} µs CPU/request, ${result.errors} errors, ${result.non2xx} non-2xx`,
+            `p99 ${result.p99Ms.toFixed(2)} ms, ${(cpuPerRequest.get(configuration.id)?.at(-1) ?? Number.NaN).toFixed(0)} µs CPU/request, ` +
+            `${((allocatedPerRequest.get(configuration.id)?.at(-1) ?? Number.NaN) / 1024).toFixed(1)} KB allocated/request, ` +
+            `GC ${((gcShare.get(configuration.id)?.at(-1) ?? Number.NaN) * 100).toFixed(1)}% of CPU, ${result.errors} errors, ${result.non2xx} non-2xx`,
         );
       }
     }
@@ -227,6 +243,8 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
         p50Ms: median(own.map((r) => r.p50Ms)),
         p99Ms: median(own.map((r) => r.p99Ms)),
         cpuUsPerRequest: median(cpuPerRequest.get(configuration.id) ?? []),
+        allocatedBytesPerRequest: median(allocatedPerRequest.get(configuration.id) ?? []),
+        gcShareOfCpu: median(gcShare.get(configuration.id) ?? []),
         errors: all.reduce((sum, r) => sum + r.errors, 0),
         non2xx: all.reduce((sum, r) => sum + r.non2xx, 0),
         peakRssKb: Math.max(0, ...samples.map((s) => s.peakRssKb)),

@@ -18,6 +18,8 @@ export function resultsTable(results: readonly ConfigurationResult[]): string {
       fixed(r.p50Ms, 2),
       fixed(r.p99Ms, 2),
       fixed(r.cpuUsPerRequest, 0),
+      fixed(r.allocatedBytesPerRequest / 1024, 1),
+      Number.isFinite(r.gcShareOfCpu) ? percent(r.gcShareOfCpu) : 'n/a',
       String(r.errors),
       String(r.non2xx),
       mb(r.peakRssKb),
@@ -26,8 +28,8 @@ export function resultsTable(results: readonly ConfigurationResult[]): string {
     ].join(' | '),
   );
   return [
-    '| configuration | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx | peak RSS | / bare Express | / raw node:http |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| configuration | requests/s | p50 ms | p99 ms | server CPU µs/request | allocated KB/request | GC share of CPU | errors | non-2xx | peak RSS | / bare Express | / raw node:http |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }
@@ -149,7 +151,7 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
     `- Load: ${plan.connections} connections, no pipelining; each configuration warmed up ${plan.warmupSeconds} s, then ${plan.rounds} rounds of ${plan.roundSeconds} s, configurations alternating (each round starts one configuration later)`,
     '- Request: `POST /titles/1827805096/invites/server` with a service credential and a JSON body of 1 (or 16) invitees; the service answers 204',
     `- Service: as \`pnpm start\` runs it (the bundle \`pnpm build\` writes, \`node ${serviceNodeFlags.join(' ')} dist/main.mjs\`, flags from packages/server/build.ts) with NODE_ENV=production (VALIDATE_RESPONSES=false, as in production), throttling limits raised (THROTTLE_BURST_LIMIT and THROTTLE_SUSTAIN_LIMIT 100000000, CONCURRENCY_LIMIT_PER_CALLER 100000); its JSON log goes to /dev/null`,
-    "- requests/s, p50 and p99: the median over the rounds; server CPU µs/request: the target process's user + system CPU time during a round (from /proc) over its responses, median over the rounds; errors and non-2xx: summed over warm-up and rounds; ratios: the median of the per-round ratios (configurations measured side by side in the same round)",
+    "- requests/s, p50 and p99: the median over the rounds; server CPU µs/request: the target process's user + system CPU time during a round (from /proc) over its responses, median over the rounds; allocated KB/request and GC share of CPU: from node:v8's GCProfiler inside each process (`--import` of src/gc-probe.ts, read before and after each round), the heap's growth between collections over the round's responses, and the collections' main-thread time over the process's CPU time in the round, medians over the rounds; errors and non-2xx: summed over warm-up and rounds; ratios: the median of the per-round ratios (configurations measured side by side in the same round)",
     '',
     '## Results',
     '',

@@ -1,9 +1,15 @@
 // Starts a target as its own process, waits until it takes traffic, and stops it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { GcTotals } from './gc-accounting.ts';
 import { type MemorySample, sampleCpuSeconds, sampleMemory } from './process-stats.ts';
 
 export type Readiness =
@@ -21,6 +27,8 @@ export interface ProcessSpec {
   readiness: Readiness;
   /** Working directory (Prism resolves the spec path from it). */
   cwd?: string;
+  /** Preloads src/gc-probe.ts, so that `gcTotals()` can read the process's allocation and GC. */
+  gcProbe?: boolean;
 }
 
 export interface RunningTarget {
@@ -33,22 +41,38 @@ export interface RunningTarget {
   cpuSeconds(): number;
   /** A keep-alive agent whose connection the readiness probe already opened. */
   agent: Agent;
+  /** Allocation and GC since the process started; undefined without `gcProbe`. */
+  gcTotals(): Promise<GcTotals | undefined>;
   stop(): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
+const gcProbeScript = fileURLToPath(new URL('./gc-probe.ts', import.meta.url));
 
 export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
   const port = spec.readiness.kind === 'probe' ? await freePort() : 0;
   const extraArgs = spec.readiness.kind === 'probe' ? (spec.readiness.portArgs?.(port) ?? []) : [];
   const stderrTail: string[] = [];
+  const probeDirectory = spec.gcProbe ? await mkdtemp(join(tmpdir(), 'bench-gc-probe-')) : undefined;
+  const probeFile = probeDirectory && join(probeDirectory, 'totals.json');
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...(spec.nodeOptions ?? []), spec.script, ...(spec.args ?? []), ...extraArgs],
+    [
+      ...(probeFile ? [`--import=${gcProbeScript}`] : []),
+      ...(spec.nodeOptions ?? []),
+      spec.script,
+      ...(spec.args ?? []),
+      ...extraArgs,
+    ],
     {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env, PORT: String(port) },
+      env: {
+        ...process.env,
+        ...spec.env,
+        PORT: String(port),
+        ...(probeFile && { BENCH_GC_PROBE_FILE: probeFile }),
+      },
       // A service's request log goes to /dev/null: the bench measures writing it, not shipping it.
       stdio: ['ignore', spec.readiness.kind === 'announce' ? 'pipe' : 'ignore', 'pipe'],
     },
@@ -84,6 +108,7 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
   } catch (error) {
     giveUp.abort();
     child.kill('SIGKILL');
+    if (probeDirectory) await rm(probeDirectory, { recursive: true, force: true });
     throw error;
   } finally {
     clearTimeout(timer);
@@ -97,16 +122,40 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
     agent,
     memory: () => sampleMemory(pid),
     cpuSeconds: () => sampleCpuSeconds(pid),
+    gcTotals: async () => (probeFile ? readGcProbe(pid, probeFile) : undefined),
     async stop() {
       agent.destroy();
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      if (probeDirectory) await rm(probeDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/** Asks the probe for a reading (SIGUSR2) and waits until it has written it. */
+async function readGcProbe(pid: number, file: string): Promise<GcTotals> {
+  const read = async () => {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as GcTotals & { reading: number });
+  };
+  const previous = (await read())?.reading ?? 0;
+  process.kill(pid, 'SIGUSR2');
+  const deadline = performance.now() + 5_000;
+  while (performance.now() < deadline) {
+    await sleep(5);
+    // A file being written may be incomplete: read again.
+    const current = await read().catch(() => undefined);
+    if (current && current.reading > previous) {
+      const { reading: _, ...totals } = current;
+      return totals;
+    }
+  }
+  throw new Error(`the GC probe of process ${pid} did not answer`);
 }
 
 async function announcedUrl(child: ChildProcess): Promise<string> {
