@@ -145,33 +145,42 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     }
   }
 
-  /** Stores one send's invites and queues them. */
-  function store(invites: readonly Invite[], now: number): DeliveryReceipt {
-    const reached = new Set<EndpointKey>();
-    let dropped = 0;
-    for (const invite of invites) {
-      const { seq } = sql.insertInvite.get(
-        invite.id,
-        invite.titleId,
-        invite.sender,
-        invite.invitedUser,
-        invite.connectionString,
-        invite.platform ?? null,
-        invite.createdAtMs,
-        invite.expiresAtMs,
-      ) as { seq: number };
-      for (const row of sql.queueForEndpoints.all(seq, invite.invitedUser, now) as {
-        endpoint_id: string;
-      }[]) {
-        reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
+  /**
+   * Stores the invites of the sends sharing a commit and queues them, then trims each invited
+   * user's queue once. The same newest invites remain as when trimming after every insert, but a
+   * trim costs about as much as the insert, and sends to the same players often share a commit.
+   * A user's drops are reported to the last send in the commit that invited them.
+   */
+  function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
+    const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
+    const lastSendTo = new Map<string, (typeof receipts)[number]>();
+    for (const [index, invites] of sends.entries()) {
+      const receipt = receipts[index] as (typeof receipts)[number];
+      for (const invite of invites) {
+        const { seq } = sql.insertInvite.get(
+          invite.id,
+          invite.titleId,
+          invite.sender,
+          invite.invitedUser,
+          invite.connectionString,
+          invite.platform ?? null,
+          invite.createdAtMs,
+          invite.expiresAtMs,
+        ) as { seq: number };
+        for (const row of sql.queueForEndpoints.all(seq, invite.invitedUser, now) as {
+          endpoint_id: string;
+        }[]) {
+          receipt.reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
+        }
+        lastSendTo.set(invite.invitedUser, receipt);
       }
-      // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
-      const dropFrom = sql.newestDropped.get(invite.invitedUser, maxPendingPerUser) as
-        | { seq: number }
-        | undefined;
-      if (dropFrom) dropped += Number(sql.trimUser.run(invite.invitedUser, dropFrom.seq).changes);
     }
-    return { reached: [...reached], dropped };
+    // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
+    for (const [user, receipt] of lastSendTo) {
+      const dropFrom = sql.newestDropped.get(user, maxPendingPerUser) as { seq: number } | undefined;
+      if (dropFrom) receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
+    }
+    return receipts.map(({ reached, dropped }) => ({ reached: [...reached], dropped }));
   }
 
   // Group commit: the sends that arrive within one turn of the event loop share one transaction.
@@ -185,9 +194,14 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     if (sends.length === 0) return;
     const now = clock.now();
     try {
-      const reached = transaction(() => sends.map((send) => store(send.invites, now)));
+      const receipts = transaction(() =>
+        store(
+          sends.map((send) => send.invites),
+          now,
+        ),
+      );
       for (const [index, send] of sends.entries())
-        send.resolve(reached[index] ?? { reached: [], dropped: 0 });
+        send.resolve(receipts[index] ?? { reached: [], dropped: 0 });
     } catch (error) {
       if (sends.length === 1) {
         sends[0]?.reject(error);
@@ -196,7 +210,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       // One failing send must not fail the others: each again, in a transaction of its own.
       for (const send of sends) {
         try {
-          send.resolve(transaction(() => store(send.invites, now)));
+          send.resolve(transaction(() => store([send.invites], now)[0] ?? { reached: [], dropped: 0 }));
         } catch (sendError) {
           send.reject(sendError);
         }
