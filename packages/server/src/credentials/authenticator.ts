@@ -1,5 +1,5 @@
 // Verifies XBL3.0 credentials: header shape, JWT signature and claims, user hash; caches results.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
@@ -81,7 +81,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async authenticate(header) {
       const { userHash, token } = parseXblAuthorization(header);
       const cacheKey = cache
-        ? `${userHash ?? '-'};${createHash('sha256').update(token).digest('base64url')}`
+        ? `${userHash ?? '-'};${hash('sha256', token, 'base64url')}`
         : '';
       const cached = cache?.get(cacheKey);
       if (cached) {
