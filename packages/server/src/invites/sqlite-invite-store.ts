@@ -88,15 +88,14 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
   // Prepared once: each send, poll and acknowledgement reuses them.
   const sql = {
+    // Neither insert has a RETURNING clause: SQLite buffers the returned rows first, which cost
+    // more than reading the new seq from run() and the endpoints with a plain SELECT.
     insertInvite: db.prepare(
       `INSERT INTO invites (id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    queueForEndpoints: db.prepare(
-      `INSERT INTO deliveries (xuid, endpoint_id, invite_seq)
-       SELECT xuid, endpoint_id, ? FROM endpoints WHERE xuid = ? AND expires_at > ?
-       RETURNING endpoint_id`,
-    ),
+    liveEndpointsOf: db.prepare('SELECT endpoint_id FROM endpoints WHERE xuid = ? AND expires_at > ?'),
+    queue: db.prepare('INSERT INTO deliveries (xuid, endpoint_id, invite_seq) VALUES (?, ?, ?)'),
     // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
     // (none while the user is under it), then everything up to it. One `seq NOT IN (newest N)`
     // statement did the same but cost ~60 µs per invite, more than the rest of a send.
@@ -157,7 +156,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     for (const [index, invites] of sends.entries()) {
       const receipt = receipts[index] as (typeof receipts)[number];
       for (const invite of invites) {
-        const { seq } = sql.insertInvite.get(
+        const seq = sql.insertInvite.run(
           invite.id,
           invite.titleId,
           invite.sender,
@@ -166,10 +165,9 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
           invite.platform ?? null,
           invite.createdAtMs,
           invite.expiresAtMs,
-        ) as { seq: number };
-        for (const row of sql.queueForEndpoints.all(seq, invite.invitedUser, now) as {
-          endpoint_id: string;
-        }[]) {
+        ).lastInsertRowid;
+        for (const row of sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[]) {
+          sql.queue.run(invite.invitedUser, row.endpoint_id, seq);
           receipt.reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
         }
         lastSendTo.set(invite.invitedUser, receipt);
