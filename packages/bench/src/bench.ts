@@ -100,7 +100,7 @@ export interface ConfigurationResult {
   /** The target's own CPU time (user + system) per response, in microseconds: less sensitive than
    * requests/s to what else the machine is doing. */
   cpuUsPerRequest: number;
-  /** Bytes the JavaScript heap allocated per response (src/gc-probe.ts), median over the rounds. */
+  /** Bytes the JavaScript heap allocated per response (src/gc-probe.mjs), median over the rounds. */
   allocatedBytesPerRequest: number;
   /** Main-thread GC pauses over the process's CPU time in a round, median over the rounds. */
   gcShareOfCpu: number;

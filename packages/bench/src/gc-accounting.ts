@@ -1,5 +1,5 @@
-// Allocation and garbage collection of a process, from node:v8's GCProfiler: what the probe
-// (src/gc-probe.ts) running inside a target adds up. Pure arithmetic, unit-tested.
+// Allocation and garbage collection of a process, from node:v8's GCProfiler: the bench adds up
+// what the probe running inside a target (src/gc-probe.mjs) reports. Pure arithmetic, unit-tested.
 
 /** What GCProfiler's stop() reports per collection (the fields read here). */
 export interface GcStatistic {
@@ -8,6 +8,14 @@ export interface GcStatistic {
   cost: number;
   beforeGC: { heapStatistics: { usedHeapSize: number } };
   afterGC: { heapStatistics: { usedHeapSize: number } };
+}
+
+/** One reading of the probe: the collections since the previous one, and the heap at both ends. */
+export interface GcProbeReading {
+  reading: number;
+  usedBefore: number;
+  usedAfter: number;
+  statistics: GcStatistic[];
 }
 
 /** Totals since the probe started. */
@@ -48,4 +56,18 @@ export function addCollections(
   }
   allocatedBytes += Math.max(0, usedBytesNow - used);
   return { totals: { collections, gcMicros, allocatedBytes }, usedBytes: usedBytesNow };
+}
+
+/** Adds one reading of the probe to the totals so far. */
+export function addReading(totals: GcTotals, reading: GcProbeReading): GcTotals {
+  const period = addCollections(
+    startAccount(reading.usedBefore),
+    reading.statistics,
+    reading.usedAfter,
+  ).totals;
+  return {
+    collections: totals.collections + period.collections,
+    gcMicros: totals.gcMicros + period.gcMicros,
+    allocatedBytes: totals.allocatedBytes + period.allocatedBytes,
+  };
 }

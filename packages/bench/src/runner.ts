@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { GcTotals } from './gc-accounting.ts';
+import { addReading, type GcProbeReading, type GcTotals } from './gc-accounting.ts';
 import { type MemorySample, sampleCpuSeconds, sampleMemory } from './process-stats.ts';
 
 export type Readiness =
@@ -27,7 +27,7 @@ export interface ProcessSpec {
   readiness: Readiness;
   /** Working directory (Prism resolves the spec path from it). */
   cwd?: string;
-  /** Preloads src/gc-probe.ts, so that `gcTotals()` can read the process's allocation and GC. */
+  /** Preloads src/gc-probe.mjs, so that `gcTotals()` can read the process's allocation and GC. */
   gcProbe?: boolean;
 }
 
@@ -47,7 +47,7 @@ export interface RunningTarget {
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
-const gcProbeScript = fileURLToPath(new URL('./gc-probe.ts', import.meta.url));
+const gcProbeScript = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
 
 export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
   const port = spec.readiness.kind === 'probe' ? await freePort() : 0;
@@ -115,6 +115,8 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
   }
   const startupMs = performance.now() - started;
   const pid = child.pid as number;
+  let readings = 0;
+  let gcTotals: GcTotals = { collections: 0, gcMicros: 0, allocatedBytes: 0 };
   return {
     pid,
     url,
@@ -122,7 +124,13 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
     agent,
     memory: () => sampleMemory(pid),
     cpuSeconds: () => sampleCpuSeconds(pid),
-    gcTotals: async () => (probeFile ? readGcProbe(pid, probeFile) : undefined),
+    async gcTotals() {
+      if (!probeFile) return undefined;
+      const reading = await readGcProbe(pid, probeFile, readings);
+      readings = reading.reading;
+      gcTotals = addReading(gcTotals, reading);
+      return gcTotals;
+    },
     async stop() {
       agent.destroy();
       if (child.exitCode === null && child.signalCode === null) {
@@ -138,22 +146,16 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
 }
 
 /** Asks the probe for a reading (SIGUSR2) and waits until it has written it. */
-async function readGcProbe(pid: number, file: string): Promise<GcTotals> {
-  const read = async () => {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    return text === undefined ? undefined : (JSON.parse(text) as GcTotals & { reading: number });
-  };
-  const previous = (await read())?.reading ?? 0;
+async function readGcProbe(pid: number, file: string, previous: number): Promise<GcProbeReading> {
   process.kill(pid, 'SIGUSR2');
   const deadline = performance.now() + 5_000;
   while (performance.now() < deadline) {
     await sleep(5);
     // A file being written may be incomplete: read again.
-    const current = await read().catch(() => undefined);
-    if (current && current.reading > previous) {
-      const { reading: _, ...totals } = current;
-      return totals;
-    }
+    const current = await readFile(file, 'utf8')
+      .then((text) => JSON.parse(text) as GcProbeReading)
+      .catch(() => undefined);
+    if (current && current.reading > previous) return current;
   }
   throw new Error(`the GC probe of process ${pid} did not answer`);
 }

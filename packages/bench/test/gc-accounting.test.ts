@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCollections, type GcStatistic, startAccount } from '../src/gc-accounting.ts';
+import { addCollections, addReading, type GcStatistic, startAccount } from '../src/gc-accounting.ts';
 
 const collection = (before: number, after: number, cost: number): GcStatistic => ({
   gcType: 'Scavenge',
@@ -29,5 +29,22 @@ describe('GC accounting', () => {
 
   it('never counts a heap that shrank without a collection as negative allocation', () => {
     expect(addCollections(startAccount(5000), [], 4000).totals.allocatedBytes).toBe(0);
+  });
+});
+
+describe('GC probe readings', () => {
+  it('adds readings up as one account across them', () => {
+    const first = addReading(
+      { collections: 0, gcMicros: 0, allocatedBytes: 0 },
+      { reading: 1, usedBefore: 1000, usedAfter: 1600, statistics: [collection(5000, 1200, 100)] },
+    );
+    const second = addReading(first, {
+      reading: 2,
+      usedBefore: 1600,
+      usedAfter: 2000,
+      statistics: [],
+    });
+    expect(first).toEqual({ collections: 1, gcMicros: 100, allocatedBytes: 4000 + 400 });
+    expect(second).toEqual({ collections: 1, gcMicros: 100, allocatedBytes: 4400 + 400 });
   });
 });
