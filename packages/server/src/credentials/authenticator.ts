@@ -80,9 +80,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return {
     async authenticate(header) {
       const { userHash, token } = parseXblAuthorization(header);
-      const cacheKey = cache
-        ? `${userHash ?? '-'};${hash('sha256', token, 'base64url')}`
-        : '';
+      const cacheKey = cache ? `${userHash ?? '-'};${hash('sha256', token, 'base64url')}` : '';
       const cached = cache?.get(cacheKey);
       if (cached) {
         if (clock.now() < cached.expiresAtMs + toleranceMs) return cached;
