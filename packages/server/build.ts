@@ -14,13 +14,10 @@ const packageDir = import.meta.dirname;
  * holds ~20 MB, but with V8's default sizing (32 MB semi-spaces, an old generation that grows to
  * ~100 MB of dead requests before it is collected) its RSS settled at ~300 MB under load. These
  * bound it at ~150 MB after 100k requests, for fewer requests per second (measured side by
- * side in packages/bench/BENCHMARKS.md, configuration "default V8 heap"). The semi-spaces are not
- * the smallest that works: with tiny ones a scavenge runs every few dozen requests, while the
- * requests in flight are still alive, so it copies (and promotes) them instead of freeing them;
- * 8 MB costs less GC for about the same RSS (packages/bench/findings.md). A deployment with
- * memory to spare can start `node dist/main.mjs` without them.
+ * side in packages/bench/BENCHMARKS.md, configuration "default V8 heap"). A deployment with memory
+ * to spare can start `node dist/main.mjs` without them.
  */
-export const serviceNodeFlags = ['--max-semi-space-size=8', '--max-old-space-size=128'] as const;
+export const serviceNodeFlags = ['--max-semi-space-size=2', '--max-old-space-size=128'] as const;
 
 // main.ts imports ./serve.ts after turning the compile cache on; bundled into one file, the cache
 // would be turned on after that file was compiled. So serve.ts is its own output, imported at run time.
