@@ -10,11 +10,15 @@ import { loadVerificationKey } from './credentials/keys.ts';
 import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
 import { createInviteNotifier, type InviteNotifier } from './invites/invite-notifier.ts';
+import { createRedisInviteNotifier } from './invites/redis-invite-notifier.ts';
+import { createRedisInviteStore } from './invites/redis-invite-store.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
+import { checkEvictionPolicy, connectRedis } from './redis/connection.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
+import { redisLimiters } from './throttling/redis-limiters.ts';
 
 export interface Overrides {
   clock?: Clock;
@@ -41,14 +45,33 @@ export async function buildDependencies(
   const logger =
     overrides.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  // With Redis configured, everything shared between replicas lives there: invites and
+  // registrations, wake-ups, rate windows. The in-flight limit stays per replica (README).
+  const redis = config.redis && !overrides.store ? connectRedis(config.redis, logger) : undefined;
+  if (redis) redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
   const store =
     overrides.store ??
-    createSqliteInviteStore({
-      path: config.invites.storePath,
-      clock,
-      maxPendingPerUser: config.invites.maxPendingPerUser,
-    });
-  const notifier = overrides.notifier ?? createInviteNotifier();
+    (redis
+      ? createRedisInviteStore({
+          client: redis.client,
+          clock,
+          maxPendingPerUser: config.invites.maxPendingPerUser,
+          onClose: () => void redis.close(),
+        })
+      : createSqliteInviteStore({
+          path: config.invites.storePath,
+          clock,
+          maxPendingPerUser: config.invites.maxPendingPerUser,
+        }));
+  const notifier =
+    overrides.notifier ??
+    (redis
+      ? createRedisInviteNotifier({
+          publisher: redis.client,
+          subscriber: redis.subscriber,
+          sharded: redis.kind === 'cluster',
+        })
+      : createInviteNotifier());
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -62,7 +85,7 @@ export async function buildDependencies(
       { name: 'burst', ...config.throttle.burst },
       { name: 'sustain', ...config.throttle.sustain },
     ],
-    overrides.limiterFactory,
+    overrides.limiterFactory ?? (redis && redisLimiters(redis.client)),
   );
   return {
     clock,
@@ -84,7 +107,7 @@ export async function buildDependencies(
       notifier,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
     }),
-    lifecycle: createLifecycle(),
+    lifecycle: createLifecycle(redis),
     bodyLimitBytes: config.http.bodyLimitBytes,
     validateResponses: config.validateResponses,
   };

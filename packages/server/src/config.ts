@@ -46,6 +46,22 @@ const environmentSchema = z
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+
+    // Shared state for several replicas (see redis/connection.ts); neither set: embedded SQLite.
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' })
+      .optional(),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(
+        /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/,
+        'REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes',
+      )
+      .optional(),
+    REDIS_USERNAME: z.string().min(1).optional(),
+    REDIS_PASSWORD: z.string().min(1).optional(),
+    // Every Redis command answers or fails within this, so a request never hangs on Redis.
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
   })
   .superRefine((env, ctx) => {
     const keySources = [env.AUTH_HS256_SECRET, env.AUTH_PUBLIC_KEY_FILE, env.AUTH_JWKS_FILE].filter(Boolean);
@@ -71,12 +87,42 @@ const environmentSchema = z
         message: 'the development secret is refused in production',
       });
     }
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'set only one of REDIS_URL (one Redis server) and REDIS_CLUSTER_NODES (a Redis Cluster)',
+      });
+    }
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD'] as const) {
+      if (env[name] && !env.REDIS_CLUSTER_NODES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} applies to REDIS_CLUSTER_NODES only (REDIS_URL carries its credentials)`,
+        });
+      }
+    }
+    if (env.REDIS_CLUSTER_NODES?.split(',').some((node) => Number(node.split(':')[1]) > 65_535)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'a port is above 65535' });
+    }
   });
 
 export type TokenKeySource =
   | { kind: 'hs256-secret'; secret: string; isDevelopmentSecret: boolean }
   | { kind: 'public-key-file'; path: string; algorithm: 'ES256' | 'RS256' }
   | { kind: 'jwks-file'; path: string };
+
+/** Where shared state lives when several replicas run; absent: the embedded SQLite store. */
+export type RedisTarget =
+  | { kind: 'standalone'; url: string; commandTimeoutMs: number }
+  | {
+      kind: 'cluster';
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
+      commandTimeoutMs: number;
+    };
 
 export interface Config {
   environment: 'development' | 'production' | 'test';
@@ -110,6 +156,7 @@ export interface Config {
     /** The SQLite file, or `:memory:`. */
     storePath: string;
   };
+  redis?: RedisTarget;
 }
 
 export class ConfigError extends Error {
@@ -166,7 +213,27 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },
+    ...redisTarget(e),
   });
+}
+
+function redisTarget(e: z.infer<typeof environmentSchema>): { redis?: RedisTarget } {
+  const commandTimeoutMs = e.REDIS_COMMAND_TIMEOUT_MS;
+  if (e.REDIS_URL) return { redis: { kind: 'standalone', url: e.REDIS_URL, commandTimeoutMs } };
+  if (!e.REDIS_CLUSTER_NODES) return {};
+  const nodes = e.REDIS_CLUSTER_NODES.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  });
+  return {
+    redis: {
+      kind: 'cluster',
+      nodes,
+      ...(e.REDIS_USERNAME && { username: e.REDIS_USERNAME }),
+      ...(e.REDIS_PASSWORD && { password: e.REDIS_PASSWORD }),
+      commandTimeoutMs,
+    },
+  };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -69,6 +69,23 @@ interface WaitingSend {
   reject: (error: unknown) => void;
 }
 
+/** Any failing statement (busy, full disk, I/O, a closed database) is a 503 the caller may retry. */
+function unavailable(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  return new ServiceError('ServiceUnavailable', 'the invite store is unavailable; retry shortly', {
+    cause: error,
+    retryAfterSeconds: 1,
+  });
+}
+
+function guarded<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
 export interface SqliteInviteStoreOptions {
   /** A file path, or `:memory:`. */
   path: string;
@@ -92,6 +109,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       `INSERT INTO invites (id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     ),
+    hasLiveEndpoint: db.prepare('SELECT 1 FROM endpoints WHERE xuid = ? AND expires_at > ? LIMIT 1'),
     queueForEndpoints: db.prepare(
       `INSERT INTO deliveries (xuid, endpoint_id, invite_seq)
        SELECT xuid, endpoint_id, ? FROM endpoints WHERE xuid = ? AND expires_at > ?
@@ -128,28 +146,27 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
   /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
   function transaction<T>(work: () => T): T {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-    } catch (error) {
-      throw new ServiceError('ServiceUnavailable', 'the invite store is unavailable; retry shortly', {
-        cause: error,
-      });
-    }
+    guarded(() => db.exec('BEGIN IMMEDIATE'));
     try {
       const result = work();
       db.exec('COMMIT');
       return result;
     } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // The transaction is gone with the connection; the original failure is what matters.
+      }
+      throw unavailable(error);
     }
   }
 
-  /** Stores one send's invites and queues them. */
+  /** Stores one send's invites and queues them; an invitee with no live endpoint gets nothing. */
   function store(invites: readonly Invite[], now: number): DeliveryReceipt {
     const reached = new Set<EndpointKey>();
     let dropped = 0;
     for (const invite of invites) {
+      if (sql.hasLiveEndpoint.get(invite.invitedUser, now) === undefined) continue;
       const { seq } = sql.insertInvite.get(
         invite.id,
         invite.titleId,
@@ -225,21 +242,23 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     },
 
     async unregister(xuid, endpointId) {
-      sql.deleteEndpoint.run(xuid, endpointId);
+      guarded(() => sql.deleteEndpoint.run(xuid, endpointId));
     },
 
     async pending(xuid, endpointId) {
       const now = clock.now();
-      if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
-      return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+      return guarded(() => {
+        if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
+        return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+      });
     },
 
     async acknowledge(xuid, endpointId, inviteId) {
-      return Number(sql.acknowledge.run(xuid, endpointId, inviteId, clock.now()).changes) > 0;
+      return guarded(() => Number(sql.acknowledge.run(xuid, endpointId, inviteId, clock.now()).changes) > 0);
     },
 
     async pendingFor(xuid) {
-      return (sql.forUser.all(xuid, clock.now()) as unknown as InviteRow[]).map(toInvite);
+      return guarded(() => (sql.forUser.all(xuid, clock.now()) as unknown as InviteRow[]).map(toInvite));
     },
 
     async sweep() {
