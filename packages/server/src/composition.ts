@@ -20,6 +20,8 @@ import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
 import { redisLimiters } from './throttling/redis-limiters.ts';
 
+const REDIS_START_TIMEOUT_MS = 10_000;
+
 export interface Overrides {
   clock?: Clock;
   logger?: Logger;
@@ -48,7 +50,13 @@ export async function buildDependencies(
   // With Redis configured, everything shared between replicas lives there: invites and
   // registrations, wake-ups, rate windows. The in-flight limit stays per replica (README).
   const redis = config.redis && !overrides.store ? connectRedis(config.redis, logger) : undefined;
-  if (redis) redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
+  if (redis) {
+    redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
+    // Start-up waits a while for Redis; without it the instance still starts, not ready (503).
+    if (!(await redis.connected(REDIS_START_TIMEOUT_MS))) {
+      logger.warn('Redis is not reachable yet; readiness answers 503 until it is');
+    }
+  }
   const store =
     overrides.store ??
     (redis

@@ -5,6 +5,7 @@
 // down commands fail at once instead of queueing (`enableOfflineQueue: false`), so a request gets
 // a 503 in that time rather than hanging. The clients reconnect by themselves, forever, every
 // 100 ms to 1 s; nothing has to restart when Redis comes back.
+import { once } from 'node:events';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '../config.ts';
@@ -20,6 +21,8 @@ export interface RedisConnection {
   subscriber: RedisClient;
   /** True while both connections are up and the last health check answered in time. */
   healthy(): boolean;
+  /** Resolves true once both connections are ready, false if they are not within `timeoutMs`. */
+  connected(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -111,6 +114,20 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
     client,
     subscriber,
     healthy: () => lastPingOk && client.status === 'ready' && subscriber.status === 'ready',
+    async connected(timeoutMs) {
+      const ready = (connection: RedisClient) =>
+        connection.status === 'ready' ? Promise.resolve() : once(connection, 'ready').then(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const result = await Promise.race([
+        Promise.all([ready(client), ready(subscriber)]).then(() => true),
+        timedOut,
+      ]);
+      clearTimeout(timer);
+      return result;
+    },
     async close() {
       clearInterval(pinger);
       await Promise.allSettled([client.quit(), subscriber.quit()]);
