@@ -173,7 +173,8 @@ describe.each([
   /** Subscribers of the user's wake-up channel, on whichever Redis holds it. */
   async function subscribers(xuid: string): Promise<number> {
     const channel = `si:{${xuid}}:wake`;
-    if ('REDIS_URL' in env()) return Number((await redis.cli('pubsub', 'numsub', channel)).trim().split('\n')[1]);
+    if ('REDIS_URL' in env())
+      return Number((await redis.cli('pubsub', 'numsub', channel)).trim().split('\n')[1]);
     let total = 0;
     for (const node of cluster.nodes) {
       total += Number((await node.cli('pubsub', 'shardnumsub', channel)).trim().split('\n')[1] ?? 0);
