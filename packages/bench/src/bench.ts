@@ -10,6 +10,7 @@ import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
 import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
 import type { MemorySample } from './process-stats.ts';
 import { type CpuProfile, type ProfileSummary, summarizeProfile } from './profile.ts';
+import { type BenchRedis, type RedisCounters, startBenchRedis } from './redis.ts';
 import { type RunningTarget, startTarget } from './runner.ts';
 import { median, pairedRatio } from './stats.ts';
 import {
@@ -45,6 +46,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'validator-floor',
       'service-1',
       'service-16',
+      'service-1-redis',
       'service-1-warn',
       'service-1-default-heap',
       'service-1-no-store',
@@ -70,7 +72,14 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
   },
   ci: {
     name: 'ci',
-    configurations: ['raw-http', 'bare-express', 'service-1', 'service-16', 'service-1-warn'],
+    configurations: [
+      'raw-http',
+      'bare-express',
+      'service-1',
+      'service-16',
+      'service-1-redis',
+      'service-1-warn',
+    ],
     connections: 8,
     warmupSeconds: 0.5,
     rounds: 1,
@@ -102,6 +111,8 @@ export interface ConfigurationResult {
   peakRssKb: number;
   ratioToBareExpress: number;
   ratioToRawHttp: number;
+  /** For a configuration on Redis: what one answered request cost Redis (medians over rounds). */
+  redis?: { roundTripsPerRequest: number; commandsPerRequest: number };
 }
 
 export interface ProfileResult {
@@ -137,9 +148,14 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
   await buildService();
   const credentials = await mintBenchCredentials();
   const dataRoot = await mkdtemp(join(tmpdir(), 'bench-data-'));
-  const configurations = selectConfigurations(plan.configurations, credentials, dataRoot);
+  const needsRedis = selectConfigurations(plan.configurations, credentials, dataRoot).some(
+    (c) => c.usesRedis,
+  );
+  const redis: BenchRedis | undefined = needsRedis ? await startBenchRedis() : undefined;
+  const configurations = selectConfigurations(plan.configurations, credentials, dataRoot, redis?.url);
   const load = startLoadGenerator();
   const running = new Map<string, RunningTarget>();
+  const redisCost = new Map<string, { roundTrips: number[]; commands: number[] }>();
   try {
     const startup = new Map<string, { ms: number; first: FirstRequestCheck | undefined }>();
     for (const configuration of configurations) {
@@ -183,9 +199,12 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       for (const configuration of order) {
         const target = running.get(configuration.id) as RunningTarget;
         const cpuBefore = target.cpuSeconds();
+        const redisBefore = configuration.usesRedis ? await redis?.counters() : undefined;
         const result = await load.run(
           jobFor(configuration, target, credentials, plan.connections, plan.roundSeconds),
         );
+        if (redis && redisBefore)
+          recordRedisCost(redisCost, configuration.id, redisBefore, await redis.counters(), result.requests);
         rounds.get(configuration.id)?.push(result);
         if (result.requests > 0) {
           cpuPerRequest
@@ -227,6 +246,12 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
         peakRssKb: Math.max(0, ...samples.map((s) => s.peakRssKb)),
         ratioToBareExpress: pairedRatio(rps(configuration.id), rps('bare-express')),
         ratioToRawHttp: pairedRatio(rps(configuration.id), rps('raw-http')),
+        ...(redisCost.has(configuration.id) && {
+          redis: {
+            roundTripsPerRequest: median(redisCost.get(configuration.id)?.roundTrips ?? []),
+            commandsPerRequest: median(redisCost.get(configuration.id)?.commands ?? []),
+          },
+        }),
       };
     });
     await stopAll(running);
@@ -253,12 +278,34 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
   } finally {
     await stopAll(running);
     await load.close();
+    await redis?.stop();
     await rm(dataRoot, { recursive: true, force: true });
   }
 }
 
-function selectConfigurations(ids: string[], credentials: Credentials, dataRoot: string): Configuration[] {
-  const all = allConfigurations(credentials, dataRoot);
+/** Redis's own counters over a round, per answered request (the service's 1 s health PING included). */
+function recordRedisCost(
+  costs: Map<string, { roundTrips: number[]; commands: number[] }>,
+  id: string,
+  before: RedisCounters,
+  after: RedisCounters,
+  requests: number,
+): void {
+  if (requests === 0) return;
+  const cost = costs.get(id) ?? { roundTrips: [], commands: [] };
+  // Minus the INFO call that read `after`.
+  cost.roundTrips.push((after.readsProcessed - before.readsProcessed - 1) / requests);
+  cost.commands.push((after.commandsProcessed - before.commandsProcessed - 1) / requests);
+  costs.set(id, cost);
+}
+
+function selectConfigurations(
+  ids: string[],
+  credentials: Credentials,
+  dataRoot: string,
+  redisUrl?: string,
+): Configuration[] {
+  const all = allConfigurations(credentials, dataRoot, redisUrl);
   return ids.map((id) => {
     const configuration = all.find((c) => c.id === id);
     if (!configuration) throw new Error(`unknown configuration ${id}`);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchResult, PLANS, runBench } from './bench.ts';
 import { describeMachine } from './machine.ts';
-import { benchmarksMarkdown, resultsTable } from './markdown.ts';
+import { benchmarksMarkdown, redisTable, resultsTable } from './markdown.ts';
 
 // `pnpm run bench -- --quick` passes the `--` on.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -44,6 +44,8 @@ if (values.render) {
 }
 say('');
 say(resultsTable(bench.results));
+const onRedis = redisTable(bench.results);
+if (onRedis) say(`\n${onRedis}`);
 
 if (output) {
   const findings = await readFile(`${packageDir}findings.md`, 'utf8').catch(() => '');

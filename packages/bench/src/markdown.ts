@@ -32,6 +32,23 @@ export function resultsTable(results: readonly ConfigurationResult[]): string {
   ].join('\n');
 }
 
+/** What a request cost Redis, for the configurations on Redis (from Redis's INFO stats). */
+export function redisTable(results: readonly ConfigurationResult[]): string {
+  const rows = results.flatMap((r) =>
+    r.redis
+      ? [
+          `| ${r.label} | ${fixed(r.redis.roundTripsPerRequest, 2)} | ${fixed(r.redis.commandsPerRequest, 2)} | ${mb(r.memory.at(-1)?.rssKb ?? 0)} |`,
+        ]
+      : [],
+  );
+  if (rows.length === 0) return '';
+  return [
+    '| configuration | Redis round trips per send | Redis commands per send | service RSS after the last round |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
+}
+
 export function startupTable(results: readonly ConfigurationResult[]): string {
   const rows = results.map((r) =>
     [
@@ -157,6 +174,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
     '',
     `**full-pipeline/bare-express: ${fixed(bench.headlineRatio, 2)}** (1-invitee request, request log at info).${floorLine(bench)}`,
     '',
+    ...(redisTable(bench.results)
+      ? [
+          '### The service on Redis',
+          '',
+          "One replica with REDIS_URL set, Redis (redis-server, AOF everysec, noeviction) on the same machine. Round trips: Redis's `total_reads_processed` over the round (one read per pipelined batch a client sends), per answered request; under concurrent load auto-pipelining shares one batch among several requests, so this is below the at most 3 sequential round trips of one send (counted alone in packages/server/test/invites/redis-round-trips.test.ts). Commands: `total_commands_processed` (the commands scripts run included), per answered request. The invitee has no registered endpoint (as in the SQLite rows), so a send is the two rate windows and the delivery script.",
+          '',
+          redisTable(bench.results),
+          '',
+        ]
+      : []),
     '### Requests/s per round',
     '',
     roundsTable(bench.results),

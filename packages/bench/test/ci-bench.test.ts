@@ -12,5 +12,9 @@ describe('the CI bench', () => {
     expect(failures).toEqual([]);
     expect(bench.results.map((r) => r.id)).toEqual(PLANS.ci.configurations);
     for (const result of bench.results) expect(result.rounds[0]?.requests).toBeGreaterThan(0);
+    // The service on Redis: a send stays within the three round trips the server's tests count.
+    const onRedis = bench.results.find((r) => r.id === 'service-1-redis');
+    expect(onRedis?.redis?.roundTripsPerRequest).toBeGreaterThan(0);
+    expect(onRedis?.redis?.roundTripsPerRequest).toBeLessThanOrEqual(3);
   }, 120_000);
 });
