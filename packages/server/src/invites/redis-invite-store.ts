@@ -142,7 +142,7 @@ const scripts = {
 
 type ScriptName = keyof typeof scripts;
 type Scripted = RedisClient & {
-  [name in ScriptName]: (...args: (string | number)[]) => Promise<unknown>;
+  [name in ScriptName as `invites_${name}`]: (...args: (string | number)[]) => Promise<unknown>;
 };
 
 /** Defines the scripts on the client (EVALSHA, falling back to EVAL once per node). */
@@ -157,8 +157,14 @@ export function defineInviteScripts(client: RedisClient): Scripted {
     sweepUser: 5,
     reindex: 1,
   };
+  // Prefixed, so that no script can shadow or be shadowed by a client method of the same name.
+  // `#!lua` (Redis 7 script flags, none given): Redis checks before a script runs that it may
+  // write (no OOM under noeviction, a writable primary), so a script never stops half-way through
+  // its writes for those reasons.
   for (const [name, lua] of Object.entries(scripts) as [ScriptName, string][]) {
-    if (!(name in client)) client.defineCommand(name, { lua, numberOfKeys: counts[name] });
+    if (!(`invites_${name}` in client)) {
+      client.defineCommand(`invites_${name}`, { lua: `#!lua\n${lua}`, numberOfKeys: counts[name] });
+    }
   }
   return client as Scripted;
 }
@@ -211,7 +217,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         const replies = (await Promise.all(
           invites.map((invite) => {
             const k = userKeys(invite.invitedUser);
-            return redis.deliver(
+            return redis.invites_deliver(
               k.endpoints,
               k.invites,
               k.order,
@@ -246,7 +252,14 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
         const k = userKeys(xuid);
         const [created] = await Promise.all([
-          redis.register(k.endpoints, k.queue(endpointId), endpointId, endpoint.expiresAtMs, platform, now),
+          redis.invites_register(
+            k.endpoints,
+            k.queue(endpointId),
+            endpointId,
+            endpoint.expiresAtMs,
+            platform,
+            now,
+          ),
           indexUser(xuid, endpoint.expiresAtMs),
         ]);
         return { endpoint, created: created === 1 };
@@ -256,7 +269,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
     unregister(xuid, endpointId) {
       return guarded(async () => {
         const k = userKeys(xuid);
-        await redis.unregister(k.endpoints, k.queue(endpointId), endpointId);
+        await redis.invites_unregister(k.endpoints, k.queue(endpointId), endpointId);
       });
     },
 
@@ -264,7 +277,13 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
       return guarded(async () => {
         const now = clock.now();
         const k = userKeys(xuid);
-        const values = await redis.pending(k.endpoints, k.invites, k.queue(endpointId), endpointId, now);
+        const values = await redis.invites_pending(
+          k.endpoints,
+          k.invites,
+          k.queue(endpointId),
+          endpointId,
+          now,
+        );
         return values === null ? undefined : decodeLive(values, now);
       });
     },
@@ -272,14 +291,14 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
     acknowledge(xuid, endpointId, inviteId) {
       return guarded(async () => {
         const k = userKeys(xuid);
-        return (await redis.acknowledge(k.expiry, k.queue(endpointId), inviteId, clock.now())) === 1;
+        return (await redis.invites_acknowledge(k.expiry, k.queue(endpointId), inviteId, clock.now())) === 1;
       });
     },
 
     pendingFor(xuid) {
       return guarded(async () => {
         const k = userKeys(xuid);
-        return decodeLive(await redis.pendingFor(k.order, k.invites), clock.now());
+        return decodeLive(await redis.invites_pendingFor(k.order, k.invites), clock.now());
       });
     },
 
@@ -297,7 +316,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           const results = (await Promise.all(
             users.map(([xuid]) => {
               const k = userKeys(xuid);
-              return redis.sweepUser(
+              return redis.invites_sweepUser(
                 k.endpoints,
                 k.invites,
                 k.order,
@@ -313,7 +332,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
               report.expiredInvites += invites;
               report.expiredEndpoints += endpoints;
               const [xuid, seen] = users[i] as [string, string];
-              return redis.reindex(SWEEP_INDEX_KEY, xuid, seen, next);
+              return redis.invites_reindex(SWEEP_INDEX_KEY, xuid, seen, next);
             }),
           );
           if (users.length < 200) break;
