@@ -237,6 +237,47 @@ describe('replicas on one Redis server, when things fail', () => {
     }
   });
 
+  it('answers JSON 503 with Retry-After within the command timeout while Redis hangs (SIGSTOP), and recovers when it resumes', async () => {
+    const [one, two] = fleet as [Replica, Replica];
+    const { xuid, authorization } = await player();
+    expect(
+      (
+        await call(endpoint(one, xuid, 'console'), {
+          method: 'PUT',
+          authorization,
+          body: { platform: 'Scarlett' },
+        })
+      ).status,
+    ).toBe(201);
+    // The connections stay open: only the command timeout ends the wait.
+    redis.signal('SIGSTOP');
+    try {
+      const replies = await Promise.all([
+        send(one, { invitedUsers: [xuid], sender: '2533274792693556' }),
+        call(`${endpoint(two, xuid, 'console')}/invites?waitSeconds=5`, { authorization }),
+        call(endpoint(two, xuid, 'console'), {
+          method: 'PUT',
+          authorization,
+          body: { platform: 'Scarlett' },
+        }),
+      ]);
+      for (const reply of replies) {
+        expect(reply.status).toBe(503);
+        expect(reply.body).toMatchObject({ errorCode: 'ServiceUnavailable' });
+        expect(reply.headers.get('retry-after')).toBe('1');
+        expect(reply.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 1500);
+      }
+      await waitFor(async () => (await call(`${one.url}/readyz`)).status === 503, 5000);
+      expect((await call(`${one.url}/healthz`)).status).toBe(200);
+    } finally {
+      redis.signal('SIGCONT');
+    }
+    for (const replica of [one, two]) {
+      await waitFor(async () => (await call(`${replica.url}/readyz`)).status === 200, 10_000);
+    }
+    expect((await send(two, { invitedUsers: [xuid], sender: '2533274792693557' })).status).toBe(204);
+  });
+
   it('answers JSON 503 with Retry-After within the command timeout while Redis is down, and recovers with every accepted invite when it returns (AOF)', async () => {
     const [one, two] = fleet as [Replica, Replica];
     const { xuid, authorization } = await player();

@@ -42,6 +42,8 @@ export interface RedisServer {
   dir: string;
   /** Runs redis-cli against this server; returns its output. */
   cli(...args: string[]): Promise<string>;
+  /** Sends the server a signal without waiting for it to exit (SIGSTOP: a hung server; SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
   /** Stops the server (SIGTERM, or SIGKILL), keeping its directory for a restart. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and directory. */
@@ -111,6 +113,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async cli(...cliArgs) {
       const { stdout } = await run('redis-cli', ['-p', String(port), ...cliArgs]);
       return stdout;
+    },
+    signal(signal) {
+      child?.kill(signal);
     },
     stop,
     start,
