@@ -10,6 +10,7 @@ import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from 'pino';
 import type { RedisTarget } from '../config.ts';
 import { ServiceError } from '../errors.ts';
+import { defineInviteScripts } from './invite-scripts.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -74,6 +75,9 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
     client = new Cluster(target.nodes, options);
     subscriber = new Cluster(target.nodes, { ...options, enableAutoPipelining: false });
   }
+
+  // Before the client sends anything (see invite-scripts.ts).
+  defineInviteScripts(client);
 
   // An error event without a listener would be printed by ioredis on every reconnect attempt;
   // log it once per outage instead.

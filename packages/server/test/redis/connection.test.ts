@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisInviteStore } from '../../src/invites/redis-invite-store.ts';
 import { checkEvictionPolicy, connectRedis, type RedisConnection } from '../../src/redis/connection.ts';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
 
@@ -68,6 +69,47 @@ describe('the Redis connection health', () => {
     await server.start();
     await waitFor(() => connection.healthy());
     expect(await connection.client.set('x', '1')).toBe('OK');
+  });
+});
+
+describe('a full Redis (maxmemory reached, noeviction)', () => {
+  it('refuses sends and registrations with ServiceUnavailable, writes nothing, and still serves what is queued', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const connection = await connected(server);
+    const store = createRedisInviteStore({
+      client: connection.client,
+      clock: { now: () => Date.now() },
+      maxPendingPerUser: 100,
+    });
+    const xuid = '1000000000000001';
+    await store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+    const kept = {
+      id: '00000000-0000-4000-8000-000000000001',
+      titleId: 1,
+      sender: '2',
+      invitedUser: xuid,
+      connectionString: '',
+      createdAtMs: Date.now(),
+      expiresAtMs: Date.now() + 60_000,
+    };
+    await store.deliver([kept]);
+    await server.cli('config', 'set', 'maxmemory', '1');
+    try {
+      const refused = { ...kept, id: '00000000-0000-4000-8000-000000000002' };
+      await expect(store.deliver([refused])).rejects.toMatchObject({
+        code: 'ServiceUnavailable',
+        retryAfterSeconds: 1,
+      });
+      await expect(
+        store.register({ xuid, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 }),
+      ).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+      expect(await store.pending(xuid, 'console')).toEqual([kept]);
+      expect(await store.pendingFor(xuid)).toEqual([kept]);
+    } finally {
+      await server.cli('config', 'set', 'maxmemory', '0');
+    }
+    expect(await store.pending(xuid, 'phone')).toBeUndefined();
   });
 });
 
