@@ -170,27 +170,8 @@ describe.each([
     ).toBe(201);
   });
 
-  /** Subscribers of the user's wake-up channel, on whichever Redis holds it. */
-  async function subscribers(xuid: string): Promise<number> {
-    const channel = `si:{${xuid}}:wake`;
-    if ('REDIS_URL' in env())
-      return Number((await redis.cli('pubsub', 'numsub', channel)).trim().split('\n')[1]);
-    let total = 0;
-    for (const node of cluster.nodes) {
-      total += Number((await node.cli('pubsub', 'shardnumsub', channel)).trim().split('\n')[1] ?? 0);
-    }
-    return total;
-  }
-});
-
-describe('replicas on one Redis server, when things fail', () => {
-  let fleet: Replica[];
-  beforeAll(async () => {
-    fleet = await replicas(2, { REDIS_URL: redis.url });
-  }, 60_000);
-
   it('loses no accepted invite and delivers none twice when a replica is killed (SIGKILL) under load', async () => {
-    const [victim] = await replicas(1, { REDIS_URL: redis.url });
+    const [victim] = await replicas(1, env());
     const targets = [fleet[0], fleet[1], victim] as Replica[];
     const players = await Promise.all([player(), player(), player()]);
     for (const { xuid, authorization } of players) {
@@ -236,6 +217,25 @@ describe('replicas on one Redis server, when things fail', () => {
       expect(delivered).toEqual(expect.arrayContaining(accepted));
     }
   });
+
+  /** Subscribers of the user's wake-up channel, on whichever Redis holds it. */
+  async function subscribers(xuid: string): Promise<number> {
+    const channel = `si:{${xuid}}:wake`;
+    if ('REDIS_URL' in env())
+      return Number((await redis.cli('pubsub', 'numsub', channel)).trim().split('\n')[1]);
+    let total = 0;
+    for (const node of cluster.nodes) {
+      total += Number((await node.cli('pubsub', 'shardnumsub', channel)).trim().split('\n')[1] ?? 0);
+    }
+    return total;
+  }
+});
+
+describe('replicas on one Redis server, when things fail', () => {
+  let fleet: Replica[];
+  beforeAll(async () => {
+    fleet = await replicas(2, { REDIS_URL: redis.url });
+  }, 60_000);
 
   it('answers JSON 503 with Retry-After within the command timeout while Redis hangs (SIGSTOP), and recovers when it resumes', async () => {
     const [one, two] = fleet as [Replica, Replica];
