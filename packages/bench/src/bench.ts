@@ -18,7 +18,9 @@ import {
   INVITE_PATH,
   inviteBody,
   inviteRequestHeaders,
+  MAX_INVITEES,
   mintBenchCredentials,
+  registerInviteeEndpoints,
 } from './workload.ts';
 
 export interface BenchPlan {
@@ -48,6 +50,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'service-16',
       'service-1-redis',
       'service-1-warn',
+      'service-1-no-metrics',
       'service-1-default-heap',
       'service-1-no-store',
       'prism',
@@ -161,6 +164,8 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
     for (const configuration of configurations) {
       const target = await startTarget(configuration.process);
       running.set(configuration.id, target);
+      if (configuration.role === 'service')
+        await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
       const job = jobFor(configuration, target, credentials, plan.connections, 0);
       const first =
         configuration.role === 'service'
@@ -342,6 +347,7 @@ async function runSoak(
   const target = await startTarget(configuration.process);
   target.agent.destroy();
   try {
+    await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
     const result: SoakResult = {
       id: configuration.id,
       label: configuration.label,
@@ -399,6 +405,8 @@ async function profileConfiguration(
       ],
     });
     target.agent.destroy();
+    if (configuration.role === 'service')
+      await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
     let result: LoadResult;
     let loadStarted: number;
     let loadEnded: number;

@@ -132,6 +132,20 @@ export function allConfigurations(
       process: serviceProcess(credentials, 'warn', dataDir('service-1-warn')),
     },
     {
+      id: 'service-1-no-metrics',
+      label:
+        'service, full pipeline, 1 invitee (request log at info), METRICS_ENABLED=false: the cost of metrics',
+      role: 'service',
+      invitees: 1,
+      process: {
+        ...serviceProcess(credentials, 'info', dataDir('service-1-no-metrics')),
+        env: {
+          ...serviceEnv(credentials, 'info', dataDir('service-1-no-metrics')),
+          METRICS_ENABLED: 'false',
+        },
+      },
+    },
+    {
       id: 'service-1-default-heap',
       label: "service, full pipeline, 1 invitee (request log at info), Node's default heap sizing",
       role: 'service',

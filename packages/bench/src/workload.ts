@@ -6,6 +6,9 @@ export const TITLE_ID = 1827805096;
 export const INVITE_PATH = `/titles/${TITLE_ID}/invites/server`;
 export const SENDER = '2533274792693551';
 
+/** The most invitees a configuration's request names (the contract's maximum). */
+export const MAX_INVITEES = 16;
+
 /** `count` distinct XUIDs, the same every run (a fixed set keeps the in-memory invite store bounded). */
 export function invitees(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(2814613569642996n + BigInt(i)));
@@ -42,6 +45,37 @@ export async function mintBenchCredentials(): Promise<Credentials> {
     nowMs: Date.now(),
   });
   return { secret, issuer, audience, authorization };
+}
+
+/**
+ * Registers one endpoint for each of the `count` invitees, so that every send the load makes is
+ * stored and queued as it would be for real players: the service keeps nothing for an invitee
+ * with no registered device, and a bench without endpoints would measure that shortcut instead.
+ */
+export async function registerInviteeEndpoints(
+  baseUrl: string,
+  credentials: Credentials,
+  count: number,
+): Promise<void> {
+  for (const xuid of invitees(count)) {
+    const authorization = await mintCredential({
+      secret: credentials.secret,
+      issuer: credentials.issuer,
+      audience: credentials.audience,
+      subject: { kind: 'user', xuid },
+      ttlSeconds: 3600,
+      nowMs: Date.now(),
+    });
+    const response = await fetch(`${baseUrl}/users/${xuid}/endpoints/bench-device`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'Win32', ttlSeconds: 86_400 }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200 && response.status !== 201) {
+      throw new Error(`registering an endpoint for ${xuid} answered ${response.status}`);
+    }
+  }
 }
 
 export function inviteRequestHeaders(credentials: Credentials): Record<string, string> {

@@ -1,5 +1,8 @@
 // `pnpm run check:browser`: loads the built package in headless Chromium (`CHROMIUM` or
-// `chromium` on PATH) and calls the Prism mock through it: sends, typed errors, abort, timeout.
+// `chromium` on PATH) in two pages: one calls the Prism mock through it on its own origin (sends,
+// typed errors, abort, timeout); the other runs on another origin than the real service (started
+// with CORS_ORIGINS naming the page's origin) and calls it through the client: preflights, the
+// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving.
 // Not part of `test`, which must pass on machines without a browser.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -9,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startMock } from '@server-invites/mock';
+import { startTestServer } from '@server-invites/server/testing';
 import { packageDir, run } from './pack-check.ts';
 
 const PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type="module">
@@ -56,12 +60,66 @@ const EXPECTED = {
   timeout: 'TimeoutError',
 };
 
-/** Serves the page and dist/, and forwards everything else to Prism: one origin, so no CORS. */
-function serve(prismUrl: string): Promise<{ url: string; close(): void }> {
+/** The page on its own origin, calling the real service on another through the client. */
+const CROSS_ORIGIN_PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type="module">
+import { createInviteReceiver, createInvitesClient, RequestValidationError, ThrottledError } from '/dist/index.js';
+const out = {};
+try {
+  const service = await (await fetch('/service.json')).json();
+  const rateLimit = [];
+  const recording = async (url, init) => {
+    const response = await fetch(url, init);
+    rateLimit.push(response.headers.get('RateLimit'));
+    return response;
+  };
+  const options = { baseUrl: service.url, retry: { maxAttempts: 1 } };
+  const client = createInvitesClient({ ...options, credentials: service.gameServer, fetch: recording });
+  const receiver = createInviteReceiver({ ...options, credentials: service.player });
+  const failure = (promise) => promise.then(() => undefined, (error) => error);
+  const invite = { invitedUsers: [service.xuid], sender: '2533274792693551' };
+  out.registered = (await receiver.registerEndpoint(service.xuid, 'browser-tab', { platform: 'Win32' })).created;
+  await client.sendServerInvite(service.titleId, invite);
+  out.sent = true;
+  out.rateLimitReadable = /^"burst";r=0;t=\\d+/.test(rateLimit[0] ?? '');
+  out.received = [];
+  for await (const got of receiver.receiveInvites(service.xuid, 'browser-tab', { waitSeconds: 0 })) out.received.push(got.invitedUser);
+  let e = await failure(client.sendServerInvite(service.titleId, invite, { requestId: 'page-throttled-1' }));
+  out.throttled = { is: e instanceof ThrottledError, retryAfterReadable: e.retryAfterMs > 0, requestId: e.requestId };
+  e = await failure(client.sendServerInvite(service.titleId, { ...invite, invitedUsers: [] }, { requestId: 'page-invalid-1' }));
+  out.validation = { is: e instanceof RequestValidationError, requestId: e.requestId };
+} catch (error) {
+  out.unexpected = String(error);
+}
+document.getElementById('out').textContent = JSON.stringify(out);
+</script></body></html>`;
+
+const CROSS_ORIGIN_XUID = '2814613569642996';
+
+const CROSS_ORIGIN_EXPECTED = {
+  registered: true,
+  sent: true,
+  // Each of these is readable only if the service exposes the header to the page's script.
+  rateLimitReadable: true,
+  received: [CROSS_ORIGIN_XUID],
+  throttled: { is: true, retryAfterReadable: true, requestId: 'page-throttled-1' },
+  validation: { is: true, requestId: 'page-invalid-1' },
+};
+
+/**
+ * Serves the pages and dist/, and forwards everything else to Prism: the mock page and the mock
+ * share one origin, so no CORS; the cross-origin page reads where the service is from
+ * /service.json (set once the service runs).
+ */
+function serve(prismUrl: string): Promise<{ url: string; close(): void; service?: object }> {
+  let site: { url: string; close(): void; service?: object };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
+    } else if (url === '/cross-origin') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(CROSS_ORIGIN_PAGE);
+    } else if (url === '/service.json') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(site.service ?? {}));
     } else if (url.startsWith('/dist/') && !url.includes('..')) {
       const file = await readFile(path.join(packageDir, url)).catch(() => undefined);
       if (file === undefined) res.writeHead(404).end();
@@ -88,41 +146,70 @@ function serve(prismUrl: string): Promise<{ url: string; close(): void }> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+      site = { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+      resolve(site);
     });
   });
+}
+
+/** Loads a page in headless Chromium and returns what it wrote into its `<pre id="out">`. */
+async function runPage(url: string): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(
+    process.env.CHROMIUM ?? 'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      // No calls home: on a machine without internet they fail, many at a time, and slow the run.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${await mkdtemp(path.join(tmpdir(), 'browser-check-'))}`,
+      '--virtual-time-budget=15000',
+      '--dump-dom',
+      url,
+    ],
+    { timeout: 60_000 },
+  );
+  const text = /<pre id="out">(.*)<\/pre>/s.exec(stdout)?.[1] ?? '';
+  return JSON.parse(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+}
+
+function compare(name: string, report: unknown, expected: unknown): boolean {
+  const ok = JSON.stringify(report) === JSON.stringify(expected);
+  console.warn(`${ok ? `${name}: passed` : `${name}: FAILED`}: ${JSON.stringify(report)}`);
+  return ok;
 }
 
 if (import.meta.main) {
   await run('pnpm', ['run', 'build'], packageDir);
   const prism = await startMock();
   const site = await serve(prism.url);
+  // A page origin other than the service's (another port): every call is cross-origin.
+  const service = await startTestServer({
+    env: { CORS_ORIGINS: site.url },
+    throttle: { burst: { limit: 1, windowSeconds: 60 } },
+  });
   try {
-    const { stdout } = await promisify(execFile)(
-      process.env.CHROMIUM ?? 'chromium',
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        // No calls home: on a machine without internet they fail, many at a time, and slow the run.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--user-data-dir=${await mkdtemp(path.join(tmpdir(), 'browser-check-'))}`,
-        '--virtual-time-budget=15000',
-        '--dump-dom',
-        `${site.url}/`,
-      ],
-      { timeout: 60_000 },
+    const titleId = 1827805096;
+    site.service = {
+      url: service.url,
+      titleId,
+      xuid: CROSS_ORIGIN_XUID,
+      gameServer: await service.serviceCredential([titleId]),
+      player: await service.userCredential(CROSS_ORIGIN_XUID),
+    };
+    const sameOrigin = compare('browser check (mock, same origin)', await runPage(`${site.url}/`), EXPECTED);
+    const crossOrigin = compare(
+      'browser check (service, another origin)',
+      await runPage(`${site.url}/cross-origin`),
+      CROSS_ORIGIN_EXPECTED,
     );
-    const text = /<pre id="out">(.*)<\/pre>/s.exec(stdout)?.[1] ?? '';
-    const report: unknown = JSON.parse(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
-    const ok = JSON.stringify(report) === JSON.stringify(EXPECTED);
-    console.warn(`${ok ? 'browser check passed' : 'browser check FAILED'}: ${JSON.stringify(report)}`);
-    process.exitCode = ok ? 0 : 1;
+    process.exitCode = sameOrigin && crossOrigin ? 0 : 1;
   } finally {
     site.close();
+    await service.close();
     await prism.close();
   }
 }

@@ -1,5 +1,7 @@
-// Type-checks every ```ts block of README.md against the package's sources, so that a change of
-// the API that breaks an example breaks `pnpm run typecheck` (and the tests) too.
+// Type-checks every ```ts block of README.md, so that a change of the API that breaks an example
+// breaks `pnpm run typecheck` (and the tests) too: against the package's sources (fast, no build),
+// or, as a consumer compiles them, against the package installed in a consumer project under each
+// TypeScript module resolution the README documents (test/package.test.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -28,8 +30,45 @@ export function extractExamples(markdown: string): Example[] {
   return examples;
 }
 
-/** Compiles each example as its own module; returns the errors as `README.md:<line>: <message>`. */
-export function checkExamples(examples: readonly Example[]): string[] {
+/**
+ * The module resolutions the README documents, with the `module` setting each goes with. The
+ * examples use top-level await, so under node10 (the default of `module: commonjs`) they are
+ * compiled as ES modules; what node10 decides is whether the package's types resolve at all.
+ */
+export const DOCUMENTED_RESOLUTIONS = {
+  nodenext: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+  node16: { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 },
+  bundler: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+  node10: { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Node10 },
+} as const satisfies Record<string, ts.CompilerOptions>;
+
+export type Resolution = keyof typeof DOCUMENTED_RESOLUTIONS;
+
+/** Where the examples find the package: a consumer project that installed it. */
+export interface InstalledPackage {
+  /** A project whose node_modules holds the installed package (its package.json says `type: module`). */
+  consumerDir: string;
+  resolution: Resolution;
+}
+
+/**
+ * Compiles each example as its own module; returns the errors as `README.md:<line>: <message>`.
+ * Without `installed`, the package name means the sources; with it, the installed package, as a
+ * consumer's compiler resolves it (its declarations only, no @types/node, libs checked too).
+ */
+export function checkExamples(examples: readonly Example[], installed?: InstalledPackage): string[] {
+  if (installed !== undefined) {
+    const options: ts.CompilerOptions = {
+      ...DOCUMENTED_RESOLUTIONS[installed.resolution],
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      types: [],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+    };
+    return compile(examples, installed.consumerDir, options);
+  }
   const config = ts.getParsedCommandLineOfConfigFile(
     path.join(packageDir, 'tsconfig.json'),
     {},
@@ -49,8 +88,12 @@ export function checkExamples(examples: readonly Example[]): string[] {
     paths: { [PACKAGE_NAME]: ['./src/index.ts'] },
   };
   // Virtual files beside package.json, so that they are ES modules that find @types/node.
+  return compile(examples, packageDir, options);
+}
+
+function compile(examples: readonly Example[], directory: string, options: ts.CompilerOptions): string[] {
   const files = new Map(
-    examples.map((example, i) => [path.join(packageDir, `README.example-${i + 1}.ts`), example]),
+    examples.map((example, i) => [path.join(directory, `README.example-${i + 1}.ts`), example]),
   );
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
@@ -70,7 +113,7 @@ export function checkExamples(examples: readonly Example[]): string[] {
     const example = files.get(file.fileName);
     const { line } = file.getLineAndCharacterOfPosition(start);
     return example === undefined
-      ? `${path.relative(packageDir, file.fileName)}:${line + 1}: ${message}`
+      ? `${path.relative(directory, file.fileName)}:${line + 1}: ${message}`
       : `README.md:${example.line + line}: ${message}`;
   });
 }

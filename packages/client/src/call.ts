@@ -84,10 +84,13 @@ export interface Operation<T> {
   /** One request through the generated API; resolves to the response of a 2xx. */
   send(configuration: Configuration, init: RequestInit, requestId: string | undefined): Promise<Response>;
   /**
-   * The result of a 2xx: a fixed value, when the status says it all (the body is not read), or a
-   * function of the parsed JSON body returning `undefined` when the body breaks the contract.
+   * The result of a 2xx: a fixed value, when the contract documents one status without a body
+   * (another 2xx, or a body, breaks the contract), or a function of the parsed JSON body returning
+   * `undefined` when the body breaks the contract.
    */
-  readonly result: { readonly value: T } | ((body: unknown, response: Response) => T | undefined);
+  readonly result:
+    | { readonly value: T; readonly status: number }
+    | ((body: unknown, response: Response) => T | undefined);
   /**
    * For an operation whose repetition the server refuses once it has succeeded (acknowledging an
    * invite twice answers 404): the result to resolve with when a retry, following an attempt the
@@ -163,11 +166,6 @@ export function createCaller(options: InvitesClientOptions): Caller {
       throw thrown;
     }
     const { result } = operation;
-    if (typeof result !== 'function') {
-      // Nothing to read: release the connection rather than leave the body pending.
-      await response.body?.cancel().catch(() => {});
-      return { ok: true, value: result.value };
-    }
     let text: string;
     try {
       text = await response.text();
@@ -175,6 +173,14 @@ export function createCaller(options: InvitesClientOptions): Caller {
       scope.signal.throwIfAborted();
       // The connection broke mid-body: the server answered, so it may have acted.
       return { ok: false, failure: networkErrorFrom(thrown, requestId) };
+    }
+    if (typeof result !== 'function') {
+      // Anything but the documented status without a body is not the service's answer (a proxy's
+      // or another server's page at a wrong baseUrl): resolving would claim a success nobody
+      // confirmed. Not retried: the request may have reached the service behind it.
+      return response.status === result.status && text === ''
+        ? { ok: true, value: result.value }
+        : { ok: false, failure: errorFromUnexpectedBody(response, text) };
     }
     const value = result(parseJson(text), response);
     return value === undefined

@@ -54,7 +54,7 @@ export function createInvitesClient(options: InvitesClientOptions): InvitesClien
           );
           return response.raw;
         },
-        result: { value: undefined },
+        result: { value: undefined, status: 204 },
       },
       callOptions,
     );

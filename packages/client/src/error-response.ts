@@ -88,7 +88,10 @@ export function errorFromUnexpectedBody(response: Response, text: string): ApiEr
     status: response.status,
     requestId: response.headers.get('X-Request-Id') ?? undefined,
     errorCode: UNKNOWN_CODE,
-    debugMessage: describeBody(response.status, text),
+    debugMessage:
+      text === ''
+        ? `HTTP ${response.status} without a body, which the contract does not document here`
+        : describeBody(response.status, text),
   });
 }
 

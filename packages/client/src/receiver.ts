@@ -102,7 +102,7 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
           init,
         )
       ).raw,
-    result: { value: undefined },
+    result: { value: undefined, status: 204 },
     // The retry of an acknowledgement that went through finds the invite gone.
     alreadyDone: (failure) => (failure instanceof NotFoundError ? { value: undefined } : undefined),
   });
@@ -138,7 +138,7 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
                 init,
               )
             ).raw,
-          result: { value: undefined },
+          result: { value: undefined, status: 204 },
         },
         callOptions,
       );

@@ -65,6 +65,39 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 const authorizationsSent = (fetch: FakeFetch) => fetch.requests.map((r) => r.headers.get('Authorization'));
 
+describe('sendServerInvite, when a 2xx is not the documented 204 without a body', () => {
+  it.each([
+    [
+      'a 200 with an HTML page (a proxy, or another server at a wrong baseUrl)',
+      reply.text(200, '<html>portal</html>'),
+      200,
+      'HTTP 200 with an unexpected body: <html>portal</html>',
+    ],
+    ['a 200 with JSON', reply.json(200, { ok: true }), 200, 'HTTP 200 with an unexpected body: {"ok":true}'],
+    [
+      'a 200 without a body',
+      reply.text(200, ''),
+      200,
+      'HTTP 200 without a body, which the contract does not document here',
+    ],
+    [
+      'a 202 without a body',
+      reply.text(202, ''),
+      202,
+      'HTTP 202 without a body, which the contract does not document here',
+    ],
+  ])('rejects %s with an ApiError UnexpectedResponse, sent once', async (_, answer, status, debugMessage) => {
+    const { fetch, send } = setup([answer, reply.noContent()]);
+
+    const error = await rejection(send());
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status, errorCode: 'UnexpectedResponse', debugMessage });
+    // Not retried: the invite may have reached the service behind whatever answered.
+    expect(fetch.requests).toHaveLength(1);
+  });
+});
+
 describe('sendServerInvite, when the server accepts the invite', () => {
   it('resolves to undefined after one POST of the invite as JSON with the credential and the contract version', async () => {
     const { fetch, send } = setup([reply.noContent()]);

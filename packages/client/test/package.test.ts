@@ -1,8 +1,14 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestServer } from '@server-invites/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkExamples,
+  DOCUMENTED_RESOLUTIONS,
+  extractExamples,
+  type Resolution,
+} from '../scripts/check-readme-examples.js';
 import { lintTarball, pack, packageDir, run } from '../scripts/pack-check.js';
 
 // Packing builds the package first (prepack).
@@ -48,6 +54,96 @@ describe('the packed tarball', () => {
   }, 30_000);
 });
 
+/** A project outside the workspace with the tarball installed (offline: it has no dependency). */
+async function consumerProject(name: string, manifest: Record<string, unknown>): Promise<string> {
+  const project = path.join(workDir, name);
+  await mkdir(project);
+  await writeFile(path.join(project, 'package.json'), JSON.stringify({ name, private: true, ...manifest }));
+  await run(
+    'npm',
+    [
+      'install',
+      tarball,
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--cache',
+      path.join(workDir, `npm-cache-${name}`),
+    ],
+    project,
+  );
+  return project;
+}
+
+const tsc = path.join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc');
+
+describe('the README examples, compiled by a consumer that installed the tarball', () => {
+  let project: string;
+  beforeAll(async () => {
+    project = await consumerProject('readme-consumer', { type: 'module' });
+  }, PACK_TIMEOUT_MS);
+
+  it.each(Object.keys(DOCUMENTED_RESOLUTIONS) as Resolution[])(
+    'type-check under moduleResolution %s, from the declarations alone',
+    async (resolution) => {
+      const examples = extractExamples(await readFile(path.join(packageDir, 'README.md'), 'utf8'));
+
+      expect(examples.length).toBeGreaterThanOrEqual(6);
+      expect(checkExamples(examples, { consumerDir: project, resolution })).toEqual([]);
+    },
+    30_000,
+  );
+});
+
+describe('a CommonJS consumer (module commonjs: moduleResolution node10)', () => {
+  it('resolves the types and, on Node with require(esm), runs the require() TypeScript emits', async () => {
+    const project = await consumerProject('commonjs-consumer', {});
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'CommonJS',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          strict: true,
+          outDir: 'out',
+          skipLibCheck: false,
+        },
+        include: ['consumer.ts'],
+      }),
+    );
+    await writeFile(
+      path.join(project, 'consumer.ts'),
+      `import { ApiError, createInvitesClient, Platform } from '@server-invites/client';
+
+const client = createInvitesClient({
+  baseUrl: 'https://invites.test',
+  credentials: 'XBL3.0 x=-;token',
+  fetch: async () => new Response('<html>portal</html>', { status: 200 }),
+});
+client
+  .sendServerInvite(1827805096, { invitedUsers: ['1'], sender: '2', platform: Platform.XboxOne })
+  .catch((error: unknown) => {
+    console.log(JSON.stringify({ apiError: error instanceof ApiError, code: (error as ApiError).errorCode }));
+  });
+`,
+    );
+
+    const compiled = await run(process.execPath, [tsc, '-p', project]);
+    const emitted = await readFile(path.join(project, 'out', 'consumer.js'), 'utf8');
+    // CLIENT_CONSUMER_NODE: the machine's own Node (20 on ours; require(esm) from 20.19).
+    const node = process.env.CLIENT_CONSUMER_NODE || process.execPath;
+    const output = await run(node, [path.join('out', 'consumer.js')], project);
+
+    expect(compiled).toBe('');
+    expect(emitted).toContain('require("@server-invites/client")');
+    const report = output.split('\n').find((line) => line.startsWith('{'));
+    expect(JSON.parse(report ?? 'null')).toEqual({ apiError: true, code: 'UnexpectedResponse' });
+  }, 60_000);
+});
+
 describe('a consumer outside the workspace that installs the tarball', () => {
   const TITLE_ID = 1827805096;
   const INVITEE = '2814613569642996';
@@ -56,27 +152,7 @@ describe('a consumer outside the workspace that installs the tarball', () => {
     // One invite per minute for a sender: the consumer's second valid invite is throttled.
     const server = await startTestServer({ throttle: { burst: { limit: 1, windowSeconds: 60 } } });
     try {
-      const project = path.join(workDir, 'consumer');
-      await mkdir(project);
-      await writeFile(
-        path.join(project, 'package.json'),
-        JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-      );
-      // Offline and with its own cache: the package has no dependency to download.
-      await run(
-        'npm',
-        [
-          'install',
-          tarball,
-          '--offline',
-          '--no-audit',
-          '--no-fund',
-          '--ignore-scripts',
-          '--cache',
-          path.join(workDir, 'npm-cache'),
-        ],
-        project,
-      );
+      const project = await consumerProject('consumer', { type: 'module' });
       await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
       await writeFile(
         path.join(project, 'consumer.ts'),
@@ -89,11 +165,7 @@ describe('a consumer outside the workspace that installs the tarball', () => {
       );
 
       // The consumer's types come from the tarball's declarations alone (no @types/node either).
-      await run(process.execPath, [
-        path.join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '-p',
-        project,
-      ]);
+      await run(process.execPath, [tsc, '-p', project]);
       // CLIENT_CONSUMER_NODE: another Node to run the consumer with (.ci/run passes the machine's
       // own, Node 20 on our machines), since the package promises Node 20+.
       const node = process.env.CLIENT_CONSUMER_NODE || process.execPath;

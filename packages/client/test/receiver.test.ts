@@ -170,6 +170,23 @@ describe('registerEndpoint', () => {
   });
 });
 
+describe('unregisterEndpoint and acknowledgeInvite, when a 2xx is not the documented 204 without a body', () => {
+  it.each([
+    ['unregisterEndpoint', (receiver: InviteReceiver) => receiver.unregisterEndpoint(XUID, ENDPOINT_ID)],
+    [
+      'acknowledgeInvite',
+      (receiver: InviteReceiver) => receiver.acknowledgeInvite(XUID, ENDPOINT_ID, 'invite-1'),
+    ],
+  ])('%s rejects a 200 with a page with an ApiError UnexpectedResponse', async (_, act) => {
+    const { clock, receiver } = setup([reply.text(200, '<html>portal</html>')]);
+
+    const error = await rejection(clock.settle(act(receiver)));
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 200, errorCode: 'UnexpectedResponse' });
+  });
+});
+
 describe('unregisterEndpoint', () => {
   it('DELETEs the endpoint and resolves to undefined on a 204', async () => {
     const { fetch, clock, receiver } = setup([reply.noContent()]);

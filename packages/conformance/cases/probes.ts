@@ -32,6 +32,11 @@ export const probeCases: ConformanceCase[] = [
     expect: { status: 200 },
   },
   {
+    title: 'serves the metrics as Prometheus text on the service port (METRICS_PORT unset)',
+    request: { method: 'GET', path: '/metrics' },
+    expect: { status: 200 },
+  },
+  {
     title: 'answers a probe called with a credential all the same',
     request: {
       method: 'GET',

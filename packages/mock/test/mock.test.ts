@@ -33,6 +33,7 @@ const validRequests: Record<string, { method: string; path: string; body?: unkno
   getReadiness: { method: 'GET', path: '/readyz' },
   getOpenApiDocument: { method: 'GET', path: '/openapi.yaml' },
   getApiDocumentation: { method: 'GET', path: '/docs' },
+  getMetrics: { method: 'GET', path: '/metrics' },
   sendServerInvite: {
     method: 'POST',
     path: '/titles/1827805096/invites/server',

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Contract } from './contract.ts';
 import type { Authenticator } from './credentials/authenticator.ts';
 import { contractRouter } from './http/contract-router.ts';
+import { corsMiddleware } from './http/cors.ts';
 import { docsAssetsDirectory, docsAssetsPath } from './http/docs-page.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHandlers } from './http/handlers.ts';
@@ -15,6 +16,8 @@ import type { WarmUpGate } from './http/warm-up.ts';
 import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { Metrics, MetricsExposition } from './observability/metrics.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import type { ConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 
 export interface AppDeps {
@@ -27,6 +30,12 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   bodyLimitBytes: number;
   validateResponses: boolean;
+  /** Request count and duration; absent or disabled: not measured. */
+  metrics?: Metrics;
+  /** What GET /metrics serves on this app's port; absent: 404 (another port has it, or it is off). */
+  publicMetrics?: MetricsExposition | undefined;
+  /** Origins browsers may call from; absent: no CORS (preflights get 405, as any OPTIONS). */
+  corsOrigins?: readonly string[] | '*' | undefined;
 }
 
 /** `warmUp`: lets start-up warm-up requests through while the instance starts (see http/warm-up.ts). */
@@ -35,7 +44,9 @@ export function createApp(deps: AppDeps, warmUp?: WarmUpGate): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  if (deps.metrics?.enabled) app.use(requestMetrics(deps.metrics, warmUp && ((req) => warmUp.sent(req))));
   app.use(requestContext(deps.logger, warmUp));
+  if (deps.corsOrigins) app.use(corsMiddleware(deps.corsOrigins));
   app.use(docsAssetsPath, express.static(docsAssetsDirectory, { index: false, fallthrough: false }));
   app.use(normalizeJsonContentType);
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));

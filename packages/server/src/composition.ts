@@ -15,6 +15,14 @@ import { createRedisInviteStore } from './invites/redis-invite-store.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
+import {
+  instrumentConcurrencyLimiter,
+  instrumentNotifier,
+  instrumentRateLimiter,
+} from './observability/instrumented-limits.ts';
+import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
+import { disabledMetrics, type Metrics } from './observability/metrics.ts';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
 import { checkEvictionPolicy, connectRedis } from './redis/connection.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
@@ -31,12 +39,16 @@ export interface Overrides {
   notifier?: InviteNotifier;
   limiterFactory?: LimiterFactory;
   contract?: Contract;
+  metrics?: Metrics;
+  /** Labels an injected store's metrics (`sqlite`, `redis`, ...); `injected` unless given. */
+  storeKind?: string;
 }
 
 export interface Dependencies extends AppDeps {
   clock: Clock;
   store: InviteStore;
   notifier: InviteNotifier;
+  metrics: Metrics;
 }
 
 export async function buildDependencies(
@@ -47,6 +59,10 @@ export async function buildDependencies(
   const logger =
     overrides.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const metrics = overrides.metrics ?? (config.metrics.enabled ? createPrometheusMetrics() : disabledMetrics);
+  // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
+  const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>
+    metrics.enabled ? instrument(value, metrics) : value;
   // With Redis configured, everything shared between replicas lives there: invites and
   // registrations, wake-ups, rate windows. The in-flight limit stays per replica (README).
   const redis = config.redis && !overrides.store ? connectRedis(config.redis, logger) : undefined;
@@ -57,29 +73,34 @@ export async function buildDependencies(
       logger.warn('Redis is not reachable yet; readiness answers 503 until it is');
     }
   }
-  const store =
+  const storeKind = overrides.store ? (overrides.storeKind ?? 'injected') : redis ? 'redis' : 'sqlite';
+  const store = measured(
     overrides.store ??
-    (redis
-      ? createRedisInviteStore({
-          client: redis.client,
-          clock,
-          maxPendingPerUser: config.invites.maxPendingPerUser,
-          onClose: () => void redis.close(),
-        })
-      : createSqliteInviteStore({
-          path: config.invites.storePath,
-          clock,
-          maxPendingPerUser: config.invites.maxPendingPerUser,
-        }));
-  const notifier =
+      (redis
+        ? createRedisInviteStore({
+            client: redis.client,
+            clock,
+            maxPendingPerUser: config.invites.maxPendingPerUser,
+            onClose: () => void redis.close(),
+          })
+        : createSqliteInviteStore({
+            path: config.invites.storePath,
+            clock,
+            maxPendingPerUser: config.invites.maxPendingPerUser,
+          })),
+    (value) => instrumentInviteStore(value, metrics, storeKind),
+  );
+  const notifier = measured(
     overrides.notifier ??
-    (redis
-      ? createRedisInviteNotifier({
-          publisher: redis.client,
-          subscriber: redis.subscriber,
-          sharded: redis.kind === 'cluster',
-        })
-      : createInviteNotifier());
+      (redis
+        ? createRedisInviteNotifier({
+            publisher: redis.client,
+            subscriber: redis.subscriber,
+            sharded: redis.kind === 'cluster',
+          })
+        : createInviteNotifier()),
+    instrumentNotifier,
+  );
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -88,24 +109,35 @@ export async function buildDependencies(
     cacheMaxEntries: config.auth.cacheMaxEntries,
     clock,
   });
-  const rateLimiter = createRateLimiter(
-    [
-      { name: 'burst', ...config.throttle.burst },
-      { name: 'sustain', ...config.throttle.sustain },
-    ],
-    overrides.limiterFactory ?? (redis && redisLimiters(redis.client)),
+  const rateLimiter = measured(
+    createRateLimiter(
+      [
+        { name: 'burst', ...config.throttle.burst },
+        { name: 'sustain', ...config.throttle.sustain },
+      ],
+      overrides.limiterFactory ?? (redis && redisLimiters(redis.client)),
+    ),
+    instrumentRateLimiter,
   );
   return {
     clock,
     logger,
     store,
     notifier,
+    metrics,
+    // Served on the service's port unless it has a port of its own (server.ts) or is off.
+    publicMetrics: config.metrics.port === undefined ? metrics.exposition : undefined,
     contract: overrides.contract ?? loadContract(),
     authenticator,
-    concurrency: createConcurrencyLimiter(config.throttle.concurrencyPerCaller),
+    concurrency: measured(
+      createConcurrencyLimiter(config.throttle.concurrencyPerCaller),
+      instrumentConcurrencyLimiter,
+    ),
     sendServerInvite: createSendServerInvite({
       rateLimiter,
-      delivery: overrides.delivery ?? store,
+      delivery: overrides.delivery
+        ? measured(overrides.delivery, (value) => instrumentDelivery(value, metrics, 'injected'))
+        : store,
       notifier,
       clock,
       inviteTtlSeconds: config.invites.ttlSeconds,
@@ -118,5 +150,6 @@ export async function buildDependencies(
     lifecycle: createLifecycle(redis),
     bodyLimitBytes: config.http.bodyLimitBytes,
     validateResponses: config.validateResponses,
+    corsOrigins: config.corsOrigins,
   };
 }

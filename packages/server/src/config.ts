@@ -62,6 +62,20 @@ const environmentSchema = z
     REDIS_PASSWORD: z.string().min(1).optional(),
     // Every Redis command answers or fails within this, so a request never hangs on Redis.
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
+    METRICS_ENABLED: flag.default(true),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        const parsed = parseCorsOrigins(value);
+        if ('error' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.error });
+          return z.NEVER;
+        }
+        return parsed.origins;
+      }),
   })
   .superRefine((env, ctx) => {
     const keySources = [env.AUTH_HS256_SECRET, env.AUTH_PUBLIC_KEY_FILE, env.AUTH_JWKS_FILE].filter(Boolean);
@@ -79,6 +93,16 @@ const environmentSchema = z
         message:
           'production needs a token key: set AUTH_HS256_SECRET, AUTH_PUBLIC_KEY_FILE or AUTH_JWKS_FILE (the development secret is refused)',
       });
+    }
+    if (env.METRICS_PORT !== undefined && !env.METRICS_ENABLED) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_PORT'],
+        message: 'METRICS_PORT is set but METRICS_ENABLED is false',
+      });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'METRICS_PORT must differ from PORT' });
     }
     if (env.NODE_ENV === 'production' && env.AUTH_HS256_SECRET === DEVELOPMENT_SECRET) {
       ctx.addIssue({
@@ -134,6 +158,13 @@ export interface Config {
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
     shutdownTimeoutMs: number;
+  };
+  /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
+  corsOrigins: readonly string[] | '*' | undefined;
+  metrics: {
+    enabled: boolean;
+    /** A listener of its own serving only GET /metrics; undefined: /metrics on the service's port. */
+    port: number | undefined;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   validateResponses: boolean;
@@ -193,6 +224,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    corsOrigins: e.CORS_ORIGINS,
+    metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL,
     validateResponses: e.VALIDATE_RESPONSES ?? !production,
     auth: {
@@ -234,6 +267,33 @@ function redisTarget(e: z.infer<typeof environmentSchema>): { redis?: RedisTarge
       commandTimeoutMs,
     },
   };
+}
+
+/** `*` alone, or a comma-separated list of exact origins (`scheme://host[:port]`, no path). */
+function parseCorsOrigins(value: string): { origins: string[] | '*' } | { error: string } {
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.includes('*')) {
+    return entries.length === 1 ? { origins: '*' } : { error: '`*` cannot be combined with other origins' };
+  }
+  const origins: string[] = [];
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      origin = undefined;
+    }
+    // The browser sends the origin serialized exactly so: a path, a trailing slash or a different
+    // case would never match.
+    // Exact origins only: a `*` inside one would read as a pattern, which this is not.
+    if (origin === undefined || origin === 'null' || origin !== entry || entry.includes('*')) {
+      return {
+        error: `${JSON.stringify(entry.slice(0, 200))} is not an origin such as https://app.example.com (scheme, host and port only)`,
+      };
+    }
+    origins.push(origin);
+  }
+  return { origins };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
 import { createWarmUpGate, warmUp } from './http/warm-up.ts';
+import { type MetricsServer, startMetricsServer } from './observability/metrics-server.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -13,6 +14,8 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port`, with the port actually bound (port 0 picks a free one). */
   url: string;
+  /** The METRICS_PORT listener's `http://host:port`, when metrics have a port of their own. */
+  metricsUrl?: string;
   /**
    * Readiness goes 503, the listener closes, in-flight requests finish; connections still open
    * after the shutdown timeout are cut. Resolves when the server is closed.
@@ -53,6 +56,11 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   await once(server, 'listening');
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const { exposition } = deps.metrics;
+  const metricsServer: MetricsServer | undefined =
+    config.metrics.port !== undefined && exposition
+      ? await startMetricsServer(exposition, config.metrics.port, config.http.host)
+      : undefined;
   deps.lifecycle.markReady();
   // Expired invites and registrations are already invisible to reads; this reclaims their space.
   const sweeper = setInterval(() => {
@@ -72,13 +80,20 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
       for (const res of unsent) closeAfterResponse(res);
       const forced = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
       forced.unref();
-      server.close(() => {
+      server.close(async () => {
         clearTimeout(forced);
+        // Scraped until the service has stopped, so the drain shows in the metrics.
+        await metricsServer?.close();
         resolve();
       });
       server.closeIdleConnections();
     });
     return closing;
   };
-  return { server, url: `http://${host}:${port}`, shutdown };
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    ...(metricsServer && { metricsUrl: metricsServer.url }),
+    shutdown,
+  };
 }

@@ -63,8 +63,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           clock,
           maxPendingPerUser: config.invites.maxPendingPerUser,
         }));
-  const deps = await buildDependencies(config, { ...options.overrides, ...(store && { store }), clock });
-  const invites = deps.store;
+  const deps = await buildDependencies(config, {
+    ...options.overrides,
+    ...(store && { store, storeKind: options.overrides?.store ? options.overrides.storeKind : 'sqlite' }),
+    clock,
+  });
+  // The store itself (not the metrics decorator around it), so that what a test does to it
+  // directly is not counted as traffic.
+  const invites = store ?? deps.store;
   const running = await startServer(config, deps);
   const { keys } = config.auth;
   const mint = (subject: TokenSubject, ttlSeconds = 3600) => {

@@ -3,7 +3,7 @@
 // started as `pnpm start` starts it: no configuration, free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,6 +53,10 @@ describe('pnpm start', () => {
     // `pnpm serve` runs an existing build the same way (several replicas from one build).
     expect(manifest.scripts.serve).toBe(`node ${serviceNodeFlags.join(' ')} dist/main.mjs`);
   });
+
+  it('builds two ES modules, as the README says: main.mjs (the compile cache) and serve.mjs (the service)', () => {
+    expect(readdirSync(outdir).sort()).toEqual(['main.mjs', 'main.mjs.map', 'serve.mjs', 'serve.mjs.map']);
+  });
 });
 
 describe('the built service (dist/main.mjs, as `pnpm start` runs it)', () => {
@@ -77,6 +81,13 @@ describe('the built service (dist/main.mjs, as `pnpm start` runs it)', () => {
     const refused = await callInvite(url, { authorization, body: { sender: 'x' } });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ errorCode: 'RequestValidationError' });
+  });
+
+  it('serves its metrics (prom-client inside the bundle) on its port by default', async () => {
+    const response = await fetch(`${url}/metrics`);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/^# HELP /);
   });
 
   it('serves its contract and the documentation page with its assets', async () => {

@@ -86,6 +86,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The instance's metrics in the Prometheus text exposition format (version 0.0.4): requests
+         *     by operation and status class, invites sent, delivered, acknowledged, expired and dropped,
+         *     throttled requests, long polls held, store latency and errors, and process metrics. Served
+         *     on the service's port unless the deployment moves it to a port of its own (`METRICS_PORT`,
+         *     recommended in production) or turns metrics off (`METRICS_ENABLED=false`); then this path
+         *     answers 404.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/titles/{titleId}/invites/server": {
         parameters: {
             query?: never;
@@ -668,6 +693,42 @@ export interface operations {
                 content: {
                     /** @example <!doctype html><html><head><title>Send Server Invite</title></head><body></body></html> */
                     "text/html": string;
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, as Prometheus text. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP http_requests_total Requests answered, by operationId and status class.
+                     *     # TYPE http_requests_total counter
+                     *     http_requests_total{operation="sendServerInvite",status_class="2xx"} 1
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description Metrics are served on another port (`METRICS_PORT`) or turned off. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

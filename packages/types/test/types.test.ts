@@ -18,6 +18,7 @@ describe('generated contract types', () => {
       | 'getReadiness'
       | 'getOpenApiDocument'
       | 'getApiDocumentation'
+      | 'getMetrics'
       | 'registerEndpoint'
       | 'unregisterEndpoint'
       | 'receiveInvites'

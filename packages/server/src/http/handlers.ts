@@ -7,6 +7,7 @@ import type { Endpoints } from '../invites/endpoints.ts';
 import { activationUri, type Endpoint, type Invite } from '../invites/invite.ts';
 import type { SendServerInvite } from '../invites/send-server-invite.ts';
 import type { Lifecycle } from '../lifecycle.ts';
+import type { MetricsExposition } from '../observability/metrics.ts';
 import { docsPage } from './docs-page.ts';
 import type { OperationHandlers } from './operations.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   endpoints: Endpoints;
   lifecycle: Lifecycle;
   contract: Contract;
+  /** What GET /metrics serves on this port; absent when another port serves it or it is off. */
+  publicMetrics?: MetricsExposition | undefined;
 }
 
 export function createHandlers(deps: HandlerDeps): OperationHandlers {
@@ -61,6 +64,15 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
 
     async getOpenApiDocument() {
       return { status: 200, body: deps.contract.text, contentType: 'application/yaml; charset=utf-8' };
+    },
+
+    async getMetrics() {
+      if (!deps.publicMetrics) throw new ServiceError('NotFound', 'no such resource');
+      return {
+        status: 200,
+        body: await deps.publicMetrics.text(),
+        contentType: deps.publicMetrics.contentType,
+      };
     },
 
     async getApiDocumentation() {

@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * Multiplayer Activity - Send Server Invite
- * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one). 
+ * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one).  Browsers on other origins may call the service when the deployment lists their origins (`CORS_ORIGINS`; off by default): preflight `OPTIONS` requests are then answered as the Fetch standard specifies, for every operation, and are not operations of this contract. 
  *
  * The version of the OpenAPI document: 2.0.0
  * 
@@ -13,6 +13,11 @@
  */
 
 import * as runtime from '../runtime.js';
+import {
+    type ErrorResponse,
+    ErrorResponseFromJSON,
+    ErrorResponseToJSON,
+} from '../models/ErrorResponse.js';
 import {
     type HealthStatus,
     HealthStatusFromJSON,
@@ -69,6 +74,28 @@ export interface OperationsApiInterface {
      * Liveness probe
      */
     getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<HealthStatus>;
+
+    /**
+     * Creates request options for getMetrics without sending the request
+     * @throws {RequiredError}
+     * @memberof OperationsApiInterface
+     */
+    getMetricsRequestOpts(): Promise<runtime.RequestOpts>;
+
+    /**
+     * The instance\'s metrics in the Prometheus text exposition format (version 0.0.4): requests by operation and status class, invites sent, delivered, acknowledged, expired and dropped, throttled requests, long polls held, store latency and errors, and process metrics. Served on the service\'s port unless the deployment moves it to a port of its own (`METRICS_PORT`, recommended in production) or turns metrics off (`METRICS_ENABLED=false`); then this path answers 404. 
+     * @summary Prometheus metrics
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof OperationsApiInterface
+     */
+    getMetricsRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>>;
+
+    /**
+     * The instance\'s metrics in the Prometheus text exposition format (version 0.0.4): requests by operation and status class, invites sent, delivered, acknowledged, expired and dropped, throttled requests, long polls held, store latency and errors, and process metrics. Served on the service\'s port unless the deployment moves it to a port of its own (`METRICS_PORT`, recommended in production) or turns metrics off (`METRICS_ENABLED=false`); then this path answers 404. 
+     * Prometheus metrics
+     */
+    getMetrics(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string>;
 
     /**
      * Creates request options for getOpenApiDocument without sending the request
@@ -200,6 +227,49 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
      */
     async getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<HealthStatus> {
         const response = await this.getHealthRaw(initOverrides);
+        return await response.value();
+    }
+
+    /**
+     * Creates request options for getMetrics without sending the request
+     */
+    async getMetricsRequestOpts(): Promise<runtime.RequestOpts> {
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+
+        let urlPath = `/metrics`;
+
+        return {
+            path: urlPath,
+            method: 'GET',
+            headers: headerParameters,
+            query: queryParameters,
+        };
+    }
+
+    /**
+     * The instance\'s metrics in the Prometheus text exposition format (version 0.0.4): requests by operation and status class, invites sent, delivered, acknowledged, expired and dropped, throttled requests, long polls held, store latency and errors, and process metrics. Served on the service\'s port unless the deployment moves it to a port of its own (`METRICS_PORT`, recommended in production) or turns metrics off (`METRICS_ENABLED=false`); then this path answers 404. 
+     * Prometheus metrics
+     */
+    async getMetricsRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
+        const requestOptions = await this.getMetricsRequestOpts();
+        const response = await this.request(requestOptions, initOverrides);
+
+        if (this.isJsonMime(response.headers.get('content-type'))) {
+            return new runtime.JSONApiResponse<string>(response);
+        } else {
+            return new runtime.TextApiResponse(response) as any;
+        }
+    }
+
+    /**
+     * The instance\'s metrics in the Prometheus text exposition format (version 0.0.4): requests by operation and status class, invites sent, delivered, acknowledged, expired and dropped, throttled requests, long polls held, store latency and errors, and process metrics. Served on the service\'s port unless the deployment moves it to a port of its own (`METRICS_PORT`, recommended in production) or turns metrics off (`METRICS_ENABLED=false`); then this path answers 404. 
+     * Prometheus metrics
+     */
+    async getMetrics(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
+        const response = await this.getMetricsRaw(initOverrides);
         return await response.value();
     }
 

@@ -1,0 +1,63 @@
+// Decorates any InviteStore (SQLite, Redis, ...) with its latency and errors, and reads the
+// invite counts off what its operations report. Applied in composition.ts, so the stores and the
+// use cases stay free of metrics code.
+import type { InviteDelivery, InviteStore } from '../invites/delivery.ts';
+import type { Metrics } from './metrics.ts';
+
+type Timed = <T>(operation: string, run: () => Promise<T>) => Promise<T>;
+
+function timer(metrics: Metrics, kind: string): Timed {
+  return async (operation, run) => {
+    const started = performance.now();
+    try {
+      const result = await run();
+      metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, false);
+      return result;
+    } catch (error) {
+      metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, true);
+      throw error;
+    }
+  };
+}
+
+function measuredDeliver(
+  delivery: InviteDelivery,
+  metrics: Metrics,
+  timed: Timed,
+): InviteDelivery['deliver'] {
+  return async (invites) => {
+    const receipt = await timed('deliver', () => delivery.deliver(invites));
+    metrics.invitesSent(invites.length);
+    metrics.invitesDelivered(receipt.reached.length);
+    if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
+    return receipt;
+  };
+}
+
+/** The send side alone (composition lets tests replace it). */
+export function instrumentDelivery(delivery: InviteDelivery, metrics: Metrics, kind: string): InviteDelivery {
+  return { deliver: measuredDeliver(delivery, metrics, timer(metrics, kind)) };
+}
+
+/** `kind` labels the store's series: `sqlite`, `redis`, ... */
+export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind: string): InviteStore {
+  const timed = timer(metrics, kind);
+  return {
+    deliver: measuredDeliver(store, metrics, timed),
+    register: (registration) => timed('register', () => store.register(registration)),
+    unregister: (xuid, endpointId) => timed('unregister', () => store.unregister(xuid, endpointId)),
+    pending: (xuid, endpointId) => timed('pending', () => store.pending(xuid, endpointId)),
+    async acknowledge(xuid, endpointId, inviteId) {
+      const acknowledged = await timed('acknowledge', () => store.acknowledge(xuid, endpointId, inviteId));
+      if (acknowledged) metrics.inviteAcknowledged();
+      return acknowledged;
+    },
+    pendingFor: (xuid) => timed('pendingFor', () => store.pendingFor(xuid)),
+    async sweep() {
+      const report = await timed('sweep', () => store.sweep());
+      if (report.expiredInvites > 0) metrics.invitesExpired(report.expiredInvites);
+      return report;
+    },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,54 @@
+// The metrics port: what the service reports, in its own words. The rest of the code depends on
+// this interface only; composition.ts picks the Prometheus implementation or the disabled one,
+// and tests inject their own.
+
+/** The class of an answered status, or `aborted` when the client left before the answer ended. */
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
+
+export type LimitType = 'Rate' | 'Concurrency';
+
+/** The text a scrape returns. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+export interface Metrics {
+  /** False for the disabled implementation: callers skip their instrumentation entirely. */
+  readonly enabled: boolean;
+  /** Undefined when nothing is exposed (metrics disabled). */
+  readonly exposition: MetricsExposition | undefined;
+  /** `operation`: a contract operationId, or one of a few fixed words; never a raw URL. */
+  requestCompleted(operation: string, statusClass: StatusClass, durationSeconds: number): void;
+  /** Invites accepted by sends, one per distinct invitee. */
+  invitesSent(count: number): void;
+  /** Invites queued for endpoints: one per endpoint reached. */
+  invitesDelivered(count: number): void;
+  /** Older invites pushed out of full queues by the per-user bound. */
+  invitesDropped(count: number): void;
+  inviteAcknowledged(): void;
+  /** Invites the sweep found expired. */
+  invitesExpired(count: number): void;
+  /** `window`: the rate window that set the wait, or `in_flight` for the concurrency limit. */
+  requestThrottled(limitType: LimitType, window: string): void;
+  /** A long poll starts waiting; the returned function marks its end. */
+  longPollStarted(): () => void;
+  storeOperation(store: string, operation: string, durationSeconds: number, failed: boolean): void;
+}
+
+const nothing = () => {};
+
+/** Records nothing and exposes nothing. */
+export const disabledMetrics: Metrics = Object.freeze({
+  enabled: false,
+  exposition: undefined,
+  requestCompleted: nothing,
+  invitesSent: nothing,
+  invitesDelivered: nothing,
+  invitesDropped: nothing,
+  inviteAcknowledged: nothing,
+  invitesExpired: nothing,
+  requestThrottled: nothing,
+  longPollStarted: () => nothing,
+  storeOperation: nothing,
+});

@@ -1,0 +1,140 @@
+// The Metrics port with prom-client, on a Registry of its own: two instances in one process (tests,
+// a bench target) never share or clash over series, and nothing else registers into it.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Metrics, StatusClass } from './metrics.ts';
+
+// Long polls wait up to 30 s, so the request buckets reach 30 s; most answers take milliseconds.
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+export interface PrometheusMetricsOptions {
+  /** Process metrics (event-loop lag, heap, RSS, GC, handles); on unless false. */
+  processMetrics?: boolean;
+}
+
+export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests answered, by operationId and status class.',
+    labelNames: ['operation', 'status_class'] as const,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from the request reaching the app to its response ending (long polls included), by operationId and status class.',
+    labelNames: ['operation', 'status_class'] as const,
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
+  const sent = new Counter({
+    name: 'invites_sent_total',
+    help: 'Invites accepted by sends, one per distinct invitee.',
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'invites_delivered_total',
+    help: 'Invites queued for endpoints, one per endpoint reached.',
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'invites_dropped_total',
+    help: 'Older invites pushed out of full queues by the per-user bound (INVITE_MAX_PENDING_PER_USER).',
+    registers: [registry],
+  });
+  const acknowledged = new Counter({
+    name: 'invites_acknowledged_total',
+    help: 'Invites acknowledged by an endpoint.',
+    registers: [registry],
+  });
+  const expired = new Counter({
+    name: 'invites_expired_total',
+    help: 'Invites that reached their expiry unacknowledged, counted by the periodic sweep.',
+    registers: [registry],
+  });
+  const throttled = new Counter({
+    name: 'throttled_requests_total',
+    help: 'Requests answered 429, by limit type (Rate, Concurrency) and window (burst, sustain, in_flight).',
+    labelNames: ['limit_type', 'window'] as const,
+    registers: [registry],
+  });
+  const longPolls = new Gauge({
+    name: 'long_polls_waiting',
+    help: 'Long polls waiting for an invite now.',
+    registers: [registry],
+  });
+  const storeDuration = new Histogram({
+    name: 'store_operation_duration_seconds',
+    help: 'Invite store operations, by store kind and operation.',
+    labelNames: ['store', 'operation'] as const,
+    buckets: STORE_BUCKETS,
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'store_operation_errors_total',
+    help: 'Invite store operations that failed, by store kind and operation.',
+    labelNames: ['store', 'operation'] as const,
+    registers: [registry],
+  });
+
+  // prom-client finds a series by hashing its labels on every call; each series' bound child is
+  // kept here instead, so a request costs two map lookups. The label sets are bounded (operations
+  // of the contract x status classes, store operations), so these maps are too.
+  const requestSeries = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
+  const storeSeries = new Map<string, { duration: Histogram.Internal<string>; errors: Counter.Internal }>();
+
+  return {
+    enabled: true,
+    exposition: {
+      contentType: registry.contentType,
+      text: () => registry.metrics(),
+    },
+    requestCompleted(operation: string, statusClass: StatusClass, durationSeconds: number) {
+      const key = `${operation} ${statusClass}`;
+      let series = requestSeries.get(key);
+      if (series === undefined) {
+        const labels = { operation, status_class: statusClass };
+        series = {
+          count: requests.labels(labels),
+          duration: requestDuration.labels(labels),
+        };
+        requestSeries.set(key, series);
+      }
+      series.count.inc();
+      series.duration.observe(durationSeconds);
+    },
+    invitesSent: (count) => sent.inc(count),
+    invitesDelivered: (count) => delivered.inc(count),
+    invitesDropped: (count) => dropped.inc(count),
+    inviteAcknowledged: () => acknowledged.inc(),
+    invitesExpired: (count) => expired.inc(count),
+    requestThrottled: (limitType, window) => throttled.inc({ limit_type: limitType, window }),
+    longPollStarted() {
+      longPolls.inc();
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        longPolls.dec();
+      };
+    },
+    storeOperation(store, operation, durationSeconds, failed) {
+      const key = `${store} ${operation}`;
+      let series = storeSeries.get(key);
+      if (series === undefined) {
+        const labels = { store, operation };
+        series = {
+          duration: storeDuration.labels(labels),
+          errors: storeErrors.labels(labels),
+        };
+        // Present at 0 from the first operation, so that rate() sees the first error.
+        series.errors.inc(0);
+        storeSeries.set(key, series);
+      }
+      series.duration.observe(durationSeconds);
+      if (failed) series.errors.inc();
+    },
+  };
+}
