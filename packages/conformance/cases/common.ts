@@ -28,9 +28,7 @@ export const mockReasons = {
     'Prism keeps no state: it neither throttles, nor counts requests in flight, nor remembers registrations or invites',
   requestId: "Prism answers with the example's X-Request-Id, not the caller's",
   beyondOperations:
-    'the contract states 404 and 405 in prose only (info.description), so Prism answers them with its own application/problem+json, without ErrorResponse or Allow',
-  malformedJson:
-    'Prism 5.16 never answers a JSON body that does not parse: its handler waits for a request end that already happened (see stoplightio/prism#2664)',
+    'the contract states 404 and 405 in prose only (info.description), so Prism answers them with its own application/problem+json instead of an ErrorResponse (its 405 does name the allowed methods in Allow)',
   bodyLimit:
     'Prism has no body size limit (it reads up to 10 MB); the padded body is valid JSON of a valid invite, so it answers 204',
   numberCoercion:

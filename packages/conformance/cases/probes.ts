@@ -1,14 +1,17 @@
 // The operations without credential (probes and documentation), and requests outside every
 // operation: an unknown path (404) and a known path with another method (405 with Allow).
-import type { ConformanceCase } from '../src/case.ts';
+import type { ConformanceCase, TargetException } from '../src/case.ts';
 import { invitee, mockReasons, sender, titleId } from './common.ts';
 
 const prismOwn404 = {
   mock: { reason: mockReasons.beyondOperations, instead: { status: 404, outsideContract: true } },
 } as const;
-const prismOwn405 = {
-  mock: { reason: mockReasons.beyondOperations, instead: { status: 405, outsideContract: true } },
-} as const;
+const prismOwn405 = (allow: string): { mock: TargetException } => ({
+  mock: {
+    reason: mockReasons.beyondOperations,
+    instead: { status: 405, outsideContract: true, headers: { allow } },
+  },
+});
 
 export const probeCases: ConformanceCase[] = [
   {
@@ -65,12 +68,12 @@ export const probeCases: ConformanceCase[] = [
     title: 'answers GET on the invite route',
     request: { method: 'GET', path: `/titles/${titleId}/invites/server` },
     expect: { status: 405, errorCode: 'MethodNotAllowed', headers: { allow: 'POST' } },
-    exceptions: prismOwn405,
+    exceptions: prismOwn405('POST'),
   },
   {
     title: 'answers POST on the liveness probe',
     request: { method: 'POST', path: '/healthz', json: {} },
     expect: { status: 405, errorCode: 'MethodNotAllowed' },
-    exceptions: prismOwn405,
+    exceptions: prismOwn405('GET'),
   },
 ];

@@ -236,11 +236,6 @@ async function main(): Promise<number> {
             reason:
               'Prism checks only that the Authorization header is present (an apiKey scheme); it cannot verify tokens',
           },
-          {
-            check: 'unsupported_method',
-            reason:
-              'the contract states 405 for undocumented methods in prose only, so Prism answers them with its own problem+json without Allow',
-          },
         ],
         serviceCredential: 'XBL3.0 x=-;mock-accepts-any-token',
         userCredential: `XBL3.0 x=uhs${userXuid};mock-accepts-any-token`,

@@ -29,6 +29,19 @@ export interface CaseRequest {
   json?: unknown;
   /** A body sent exactly as given (Content-Type only from `headers`). */
   raw?: string;
+  /**
+   * Sent over a raw socket instead, byte for byte, for what fetch cannot send (malformed HTTP,
+   * oversized headers, a declared body that never comes). `method` and `path` still say which
+   * operation it aims at; `credential` fills `{authorization}`.
+   */
+  wire?: WireRequest;
+}
+
+export interface WireRequest {
+  /** The request line and header lines, without line ends; `{host}` and `{authorization}` are filled in. */
+  lines: string[];
+  /** Sent after the blank line that ends the head, exactly as given. */
+  body?: string;
 }
 
 export type Throttled = { limitType: 'Rate'; window: 'burst' | 'sustain' } | { limitType: 'Concurrency' };
@@ -41,6 +54,8 @@ export interface Expectation {
   throttled?: Throttled;
   /** Response headers that must have exactly these values (names in lower case). */
   headers?: Record<string, string>;
+  /** Text the body must not contain (attacker input that must not be echoed). */
+  bodyExcludes?: string[];
   /**
    * Only in a target exception: the response is the tool's own, outside the contract, so only the
    * status is checked (the exception's reason says why).

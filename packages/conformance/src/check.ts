@@ -54,6 +54,20 @@ export function checkResponse(contract: Contract, exchange: Exchange): string[] 
   return [...checkHeaders(documented, response.headers, where), ...checkContent(documented, response, where)];
 }
 
+/**
+ * For a request sent over a raw socket: HTTP itself may refuse it before any operation sees it
+ * (malformed, headers too large, timed out). A status the operation documents is checked as
+ * usual; any other must still be an ErrorResponse in JSON with an X-Request-Id, as the contract's
+ * prose says of every error.
+ */
+export function checkWireResponse(contract: Contract, exchange: Exchange): string[] {
+  const path = exchange.path.split('?')[0] ?? exchange.path;
+  const route = contract.route(exchange.method, path);
+  if (route.kind !== 'operation' || documentedResponse(route.operation.responses, exchange.response.status))
+    return checkResponse(contract, exchange);
+  return checkBeyondOperation(contract, exchange.response);
+}
+
 function documentedResponse(responses: Map<string, ResponseSpec>, status: number): ResponseSpec | undefined {
   return responses.get(String(status)) ?? responses.get(`${String(status)[0]}XX`) ?? responses.get('default');
 }
@@ -64,7 +78,7 @@ function expectStatus(response: ObservedResponse, status: number, why: string): 
     : [`status ${response.status} where the contract says ${status}: ${why}`];
 }
 
-function checkBeyondOperation(contract: Contract, response: ObservedResponse, errorCode: string): string[] {
+function checkBeyondOperation(contract: Contract, response: ObservedResponse, errorCode?: string): string[] {
   const problems: string[] = [];
   const requestId = response.headers.get('x-request-id');
   if (requestId === null) problems.push('missing header X-Request-Id (every response carries one)');
@@ -78,7 +92,7 @@ function checkBeyondOperation(contract: Contract, response: ObservedResponse, er
   if (!body.ok) return [...problems, `body is not JSON: ${body.error}`];
   problems.push(...schemaProblems(contract.schema('ErrorResponse'), body.value, 'ErrorResponse body'));
   const code = (body.value as { errorCode?: unknown } | null)?.errorCode;
-  if (code !== errorCode)
+  if (errorCode !== undefined && code !== errorCode)
     problems.push(`errorCode ${JSON.stringify(code)} where the contract says ${errorCode}`);
   return problems;
 }

@@ -1,17 +1,13 @@
-// The contract as the suite reads it: spec/openapi.yaml parsed with `yaml`, its schemas compiled
-// with Ajv (draft-07 vocabulary plus ajv-formats, which covers OpenAPI's int32/int64), and the
-// lookups the checks need (which operation a request hits, what it documents).
-import { readFileSync } from 'node:fs';
-import { specPath } from '@server-invites/mock';
+// The contract as the suite reads it: spec/openapi.yaml as @server-invites/contract reads it for
+// every package (parsed once, references resolved, operations listed), its schemas compiled with
+// Ajv (draft-07 vocabulary plus ajv-formats, which covers OpenAPI's int32/int64), and the lookups
+// the checks need (which operation a request hits, what it documents).
+import { isObject, type Json, type JsonObject, readContract, specPath } from '@server-invites/contract';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parse } from 'yaml';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable is `.default`.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 export interface HeaderSpec {
   name: string;
@@ -64,13 +60,13 @@ export interface Contract {
   schema(name: string): ValidateFunction;
 }
 
-const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const schemaRef = '#/components/schemas/';
 const schemaId = (name: string) => `urn:server-invites:schema:${name}`;
 
 /** Loads and compiles the contract (default: the repository's spec/openapi.yaml). */
 export function loadContract(path: string = specPath): Contract {
-  const document = parse(readFileSync(path, 'utf8')) as JsonObject;
+  const shared = readContract(path);
+  const document = shared.document as JsonObject;
   const ajv = new Ajv({ strict: true, allErrors: true, validateSchema: false });
   addFormats(ajv);
   // OpenAPI annotations that are not JSON Schema keywords.
@@ -84,80 +80,52 @@ export function loadContract(path: string = specPath): Contract {
   }
 
   const compile = (schema: Json): ValidateFunction => ajv.compile(rewriteRefs(schema) as JsonObject);
-  const deref = (node: Json | undefined): JsonObject => {
-    let current = node;
-    for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
-      if (hops > 20) throw new Error('$ref chain too long');
-      current = resolvePointer(document, current.$ref);
+  const deref = shared.resolve;
+  const contentOf = (node: JsonObject) => {
+    const content = new Map<string, ValidateFunction>();
+    for (const [mediaType, media] of Object.entries(isObject(node.content) ? node.content : {})) {
+      content.set(mediaType.toLowerCase(), compile(deref(media).schema ?? {}));
     }
-    if (!isObject(current))
-      throw new Error(`expected an object in the contract, got ${JSON.stringify(current)}`);
-    return current;
+    return content;
   };
 
-  const operations: OperationSpec[] = [];
-  const paths = deref(document.paths);
-  for (const [pathTemplate, pathItemRef] of Object.entries(paths)) {
-    const pathItem = deref(pathItemRef);
-    for (const method of httpMethods) {
-      if (!(method in pathItem)) continue;
-      const operation = deref(pathItem[method]);
-      const responses = new Map<string, ResponseSpec>();
-      for (const [status, responseRef] of Object.entries(deref(operation.responses))) {
-        const response = deref(responseRef);
-        const headers: HeaderSpec[] = Object.entries(isObject(response.headers) ? response.headers : {}).map(
-          ([name, headerRef]) => {
-            const header = deref(headerRef);
-            return {
-              name: name.toLowerCase(),
-              required: header.required === true,
-              validate: compile(header.schema ?? {}),
-              type: scalarType(deref(header.schema)),
-            };
-          },
-        );
-        const content = new Map<string, ValidateFunction>();
-        for (const [mediaType, media] of Object.entries(isObject(response.content) ? response.content : {})) {
-          content.set(mediaType.toLowerCase(), compile(deref(media).schema ?? {}));
-        }
-        responses.set(status, { status, headers, content });
-      }
-      const parameters: ParameterSpec[] = [
-        ...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []),
-        ...(Array.isArray(operation.parameters) ? operation.parameters : []),
-      ].map((parameterRef) => {
-        const parameter = deref(parameterRef);
-        const location = String(parameter.in) as ParameterSpec['in'];
-        return {
-          name: location === 'header' ? String(parameter.name).toLowerCase() : String(parameter.name),
-          in: location,
-          required: parameter.required === true,
-          validate: compile(parameter.schema ?? {}),
-          type: scalarType(deref(parameter.schema)),
-        };
-      });
-      let requestBody: OperationSpec['requestBody'];
-      if (operation.requestBody !== undefined) {
-        const body = deref(operation.requestBody);
-        const content = new Map<string, ValidateFunction>();
-        for (const [mediaType, media] of Object.entries(isObject(body.content) ? body.content : {})) {
-          content.set(mediaType.toLowerCase(), compile(deref(media).schema ?? {}));
-        }
-        requestBody = { required: body.required === true, content };
-      }
-      const security = Array.isArray(operation.security) ? operation.security : document.security;
-      operations.push({
-        operationId: String(operation.operationId),
-        method: method.toUpperCase(),
-        pathTemplate,
-        parameters,
-        ...(requestBody && { requestBody }),
-        secured: Array.isArray(security) && security.length > 0,
-        responses,
-      });
+  const operations: OperationSpec[] = shared.operations.map((operation) => {
+    const responses = new Map<string, ResponseSpec>();
+    for (const [status, responseRef] of Object.entries(deref(operation.object.responses))) {
+      const response = deref(responseRef);
+      const headers: HeaderSpec[] = Object.entries(isObject(response.headers) ? response.headers : {}).map(
+        ([name, headerRef]) => {
+          const header = deref(headerRef);
+          return {
+            name: name.toLowerCase(),
+            required: header.required === true,
+            validate: compile(header.schema ?? {}),
+            type: scalarType(deref(header.schema)),
+          };
+        },
+      );
+      responses.set(status, { status, headers, content: contentOf(response) });
     }
-  }
+    const parameters: ParameterSpec[] = operation.parameters.map((parameter) => ({
+      name: parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name,
+      in: parameter.in,
+      required: parameter.required,
+      validate: compile(parameter.object.schema ?? {}),
+      type: scalarType(parameter.schema),
+    }));
+    const body = operation.object.requestBody === undefined ? undefined : deref(operation.object.requestBody);
+    return {
+      operationId: operation.operationId,
+      method: operation.method,
+      pathTemplate: operation.pathTemplate,
+      parameters,
+      ...(body && { requestBody: { required: body.required === true, content: contentOf(body) } }),
+      secured: operation.secured,
+      responses,
+    };
+  });
 
+  const paths = deref(document.paths);
   const matchers = Object.keys(paths).map((template) => ({
     template,
     regex: templateRegex(template),
@@ -211,21 +179,6 @@ function templateRegex(template: string): RegExp {
     .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${pattern}$`);
-}
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function resolvePointer(document: JsonObject, ref: string): Json {
-  if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported, got ${ref}`);
-  let node: Json = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(node) || !(key in node)) throw new Error(`unresolvable $ref ${ref}`);
-    node = node[key] as Json;
-  }
-  return node;
 }
 
 function rewriteRefs(node: Json): Json {

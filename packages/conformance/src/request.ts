@@ -50,6 +50,13 @@ export function requestViolations(contract: Contract, request: OutgoingRequest):
           : parameter.in === 'header'
             ? (request.headers.get(parameter.name) ?? undefined)
             : undefined;
+    // No parameter of the contract is an array: one given twice is not a value it allows.
+    const given = parameter.in === 'query' ? url.searchParams.getAll(parameter.name).length : 1;
+    if (given > 1) {
+      const where = `${parameter.in}/${parameter.name}`;
+      problems.push({ where, keyword: 'type', message: `${where}: given ${given} times` });
+      continue;
+    }
     problems.push(...parameterProblems(parameter, raw));
   }
 

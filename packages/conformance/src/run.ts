@@ -1,5 +1,6 @@
 // Runs one case against one target and lists every way the outcome departs from the case or the
 // contract. Every response the case causes (setup included) is checked against the contract.
+import { connect } from 'node:net';
 import type {
   CaseRequest,
   ConformanceCase,
@@ -7,8 +8,9 @@ import type {
   SetupStep,
   TargetException,
   Throttled,
+  WireRequest,
 } from './case.ts';
-import { checkResponse, type ObservedResponse } from './check.ts';
+import { checkResponse, checkWireResponse, type ObservedResponse } from './check.ts';
 import type { Contract } from './contract.ts';
 import { requestViolations } from './request.ts';
 import type { Limits, Target, TargetInstance } from './targets.ts';
@@ -29,11 +31,13 @@ export interface CaseOutcome {
 /** Through which door a request reaches the target (see TargetInstance). */
 export type Route = 'direct' | 'strict-proxy' | 'report-proxy';
 
-interface BuiltRequest {
+export interface BuiltRequest {
   method: string;
   path: string;
   headers: Headers;
   body: string | undefined;
+  /** The raw request, with `{authorization}` filled in, for requests sent over a socket. */
+  wire?: WireRequest;
 }
 
 const maxRetries = 200;
@@ -125,15 +129,19 @@ function repetitions(step: SetupStep, limits: Limits): number {
  * credential's value plays no part). The report prints the cases sent directly.
  */
 export function plannedRoute(contract: Contract, request: CaseRequest): Route {
-  const built = buildWith(request, request.credential ? 'XBL3.0 x=-;placeholder' : undefined);
+  const built = buildRequest(request, request.credential ? 'XBL3.0 x=-;placeholder' : undefined);
   return chooseRoute(contract, { strictProxyUrl: 'strict', reportProxyUrl: 'report' }, built);
 }
 
 async function build(instance: TargetInstance, request: CaseRequest): Promise<BuiltRequest> {
-  return buildWith(request, request.credential ? await instance.credential(request.credential) : undefined);
+  return buildRequest(
+    request,
+    request.credential ? await instance.credential(request.credential) : undefined,
+  );
 }
 
-function buildWith(request: CaseRequest, authorization: string | undefined): BuiltRequest {
+/** The request a case sends, with `authorization` for its credential. */
+export function buildRequest(request: CaseRequest, authorization: string | undefined): BuiltRequest {
   const headers = new Headers(request.headers);
   if (authorization !== undefined) headers.set('authorization', authorization);
   let body: string | undefined;
@@ -143,7 +151,11 @@ function buildWith(request: CaseRequest, authorization: string | undefined): Bui
     body = JSON.stringify(request.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
-  return { method: request.method, path: request.path, headers, body };
+  const wire = request.wire && {
+    ...request.wire,
+    lines: request.wire.lines.map((line) => line.replaceAll('{authorization}', authorization ?? '')),
+  };
+  return { method: request.method, path: request.path, headers, body, ...(wire && { wire }) };
 }
 
 /** Picks the route, sends, and checks the response against the contract. */
@@ -163,7 +175,8 @@ async function exchange(
   const response = await send(base ?? instance.url, request);
   const problems: string[] = [];
   if (!outsideContract) {
-    problems.push(...checkResponse(contract, { method: request.method, path: request.path, response }));
+    const check = request.wire ? checkWireResponse : checkResponse;
+    problems.push(...check(contract, { method: request.method, path: request.path, response }));
     problems.push(...proxyViolations(route, response));
   }
   return { response, problems: problems.map((problem) => `${problem} [${route}]`), route };
@@ -174,7 +187,7 @@ function chooseRoute(
   instance: Pick<TargetInstance, 'strictProxyUrl' | 'reportProxyUrl'>,
   request: BuiltRequest,
 ): Route {
-  if (!instance.strictProxyUrl || !instance.reportProxyUrl) return 'direct';
+  if (!instance.strictProxyUrl || !instance.reportProxyUrl || request.wire) return 'direct';
   if (!prismForwardsVerbatim(request)) return 'direct';
   const violations = requestViolations(contract, request);
   return violations.length === 0 ? 'strict-proxy' : 'report-proxy';
@@ -218,6 +231,7 @@ function proxyViolations(route: Route, response: ObservedResponse): string[] {
 }
 
 async function send(base: string, request: BuiltRequest, signal?: AbortSignal): Promise<ObservedResponse> {
+  if (request.wire) return sendWire(base, request.wire, signal ?? AbortSignal.timeout(wireTimeoutMs));
   const response = await fetch(new URL(request.path, base), {
     method: request.method,
     headers: request.headers,
@@ -236,6 +250,19 @@ function checkExpectation(expectation: Expectation, response: ObservedResponse, 
     );
     return problems;
   }
+  for (const [name, value] of Object.entries(expectation.headers ?? {})) {
+    const actual = response.headers.get(name);
+    if (actual !== value)
+      problems.push(
+        `header ${name}: ${JSON.stringify(actual)} where the case expects ${JSON.stringify(value)}`,
+      );
+  }
+  for (const excluded of expectation.bodyExcludes ?? []) {
+    if (response.body.includes(excluded))
+      problems.push(
+        `the body echoes ${excluded.length} characters of the request: ${response.body.slice(0, 200)}`,
+      );
+  }
   if (expectation.outsideContract) return problems;
   const body = parseBody(response.body);
   if (expectation.errorCode !== undefined) {
@@ -243,13 +270,6 @@ function checkExpectation(expectation: Expectation, response: ObservedResponse, 
     if (errorCode !== expectation.errorCode) {
       problems.push(`errorCode ${JSON.stringify(errorCode)} where the case expects ${expectation.errorCode}`);
     }
-  }
-  for (const [name, value] of Object.entries(expectation.headers ?? {})) {
-    const actual = response.headers.get(name);
-    if (actual !== value)
-      problems.push(
-        `header ${name}: ${JSON.stringify(actual)} where the case expects ${JSON.stringify(value)}`,
-      );
   }
   if (expectation.throttled) problems.push(...checkThrottled(expectation.throttled, body, response, limits));
   return problems;
@@ -289,5 +309,99 @@ function parseBody(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/** How long a request sent over a raw socket may take to be answered. */
+const wireTimeoutMs = 5_000;
+
+/**
+ * Sends a raw request over a socket and reads one response: its status line, headers, and a body
+ * delimited by Content-Length or by the connection's end (chunked bodies are decoded).
+ */
+function sendWire(base: string, wire: WireRequest, signal: AbortSignal): Promise<ObservedResponse> {
+  const url = new URL(base);
+  const head = wire.lines.map((line) => line.replaceAll('{host}', url.host)).join('\r\n');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let received = Buffer.alloc(0);
+    let settled = false;
+    const finish = (outcome: ObservedResponse | Error) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const onAbort = () => {
+      const error = new Error(`no answer within the wire timeout (${received.length} bytes received)`);
+      error.name = 'TimeoutError';
+      finish(error);
+    };
+    signal.addEventListener('abort', onAbort);
+    socket.on('connect', () => {
+      socket.write(`${head}\r\n\r\n`);
+      if (wire.body !== undefined) socket.write(wire.body);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const parsed = parseResponse(received, false);
+      if (parsed) finish(parsed);
+    });
+    // The server may close after answering, or reset a request it refused while we still wrote.
+    const onEnd = () =>
+      finish(
+        parseResponse(received, true) ??
+          new Error(`the connection closed after ${received.length} bytes without a response`),
+      );
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', (error) => {
+      if (!parseResponse(received, true)) finish(error);
+    });
+  });
+}
+
+/** A complete response parsed from the bytes so far, or undefined while more are needed. */
+function parseResponse(bytes: Buffer, ended: boolean): ObservedResponse | undefined {
+  const headEnd = bytes.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const [statusLine = '', ...headerLines] = bytes.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] ([0-9]{3})/.exec(statusLine)?.[1] ?? Number.NaN);
+  if (Number.isNaN(status)) return undefined;
+  // An interim response (100 Continue) comes before the one that answers the request.
+  if (status >= 100 && status < 200) return parseResponse(bytes.subarray(headEnd + 4), ended);
+  const headers = new Headers();
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const rest = bytes.subarray(headEnd + 4);
+  const length = headers.get('content-length');
+  if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') {
+    const body = dechunk(rest);
+    return body === undefined ? undefined : { status, headers, body: body.toString('utf8') };
+  }
+  if (length !== null) {
+    if (rest.length < Number(length)) return undefined;
+    return { status, headers, body: rest.subarray(0, Number(length)).toString('utf8') };
+  }
+  if (status === 204 || status === 304 || status < 200) return { status, headers, body: '' };
+  return ended ? { status, headers, body: rest.toString('utf8') } : undefined;
+}
+
+function dechunk(bytes: Buffer): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = bytes.indexOf('\r\n', at);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(bytes.subarray(at, lineEnd).toString('latin1'), 16);
+    if (Number.isNaN(size)) return undefined;
+    if (size === 0) return Buffer.concat(parts);
+    if (bytes.length < lineEnd + 2 + size + 2) return undefined;
+    parts.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
   }
 }

@@ -1,5 +1,6 @@
 // The conformance suite: every case against both implementations of the contract.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostileCases } from '../cases/hostile.ts';
 import { allCases } from '../cases/index.ts';
 import type { ConformanceCase, Expectation, TargetName } from '../src/case.ts';
 import { loadContract } from '../src/contract.ts';
@@ -7,7 +8,8 @@ import { plannedRoute, runCase } from '../src/run.ts';
 import { startMockTarget, startServerTarget, type Target } from '../src/targets.ts';
 
 const contract = loadContract();
-const cases = allCases(contract);
+// The contract's cases, and the hostile-input corpus (cases/hostile.ts).
+const cases = [...allCases(contract), ...hostileCases];
 
 const targets: Array<{ name: TargetName; start: () => Promise<Target> }> = [
   { name: 'server', start: startServerTarget },
@@ -29,7 +31,9 @@ function testName(target: TargetName, testCase: ConformanceCase): string {
   let name = `${target}: ${testCase.title} with ${outcome(testCase.expect)}`;
   const exception = testCase.exceptions?.[target];
   if (exception) name += ` → ${outcome(exception.instead)} instead, because ${exception.reason}`;
-  if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
+  if (target === 'server' && testCase.request.wire) {
+    name += ' [sent to the server directly, over a raw socket]';
+  } else if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
     name += ' [sent to the server directly: a Prism proxy would not forward this body byte for byte]';
   }
   return name;

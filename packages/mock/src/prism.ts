@@ -2,10 +2,10 @@
 // validates a real server's traffic against it. Both bind loopback and report the URL Prism prints.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '@server-invites/contract';
 
 /** The contract every Prism instance serves. */
-export const specPath = fileURLToPath(new URL('../../../spec/openapi.yaml', import.meta.url));
+export { specPath };
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 

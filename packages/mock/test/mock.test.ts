@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -148,6 +148,51 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).errorCode).toBe('RequestValidationError');
     expect(response.headers.get('sl-violations')).toContain('invitedUsers');
+  });
+
+  // Prism 5.16 as patched (packages/mock/patches): each of these once crashed it or went unanswered.
+  it.each([
+    ['an unknown property named outside Latin-1', '{"invitedUsers":["1"],"sender":"1","邀请":1}'],
+    ['an unknown property whose name holds DEL', '{"invitedUsers":["1"],"sender":"1","a\u007f":1}'],
+    ['a truncated JSON body', '{"invitedUsers": ['],
+    ['a body that is not JSON at all', 'invitedUsers=1'],
+    ['a body nested 5000 arrays deep', `{"invitedUsers":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+  ])('answers %s with the documented 400, and keeps serving', async (_name, body) => {
+    const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url), {
+      method: 'POST',
+      headers: { authorization: credential, 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errorCode).toBe('RequestValidationError');
+    // The header holds only ASCII; its JSON still says what was wrong.
+    expect(JSON.parse(response.headers.get('sl-violations') ?? '[]')).not.toEqual([]);
+    expect((await fetch(new URL('/healthz', mock.url))).status).toBe(200);
+  });
+
+  it('answers a header line without a colon with a 400 problem+json (Node refuses it before Prism)', async () => {
+    const { port, hostname } = new URL(mock.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.end('GET /healthz HTTP/1.1\r\nHost: mock\r\nnot a header\r\n\r\n'),
+      );
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk;
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('Content-Type: application/problem+json');
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).status).toBe(400);
+  });
+
+  it('names the allowed methods in Allow on a 405', async () => {
+    const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
   });
 
   it('has a valid sample request for every operation of the spec', () => {

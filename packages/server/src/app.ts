@@ -1,23 +1,37 @@
 // Builds the Express app from its dependencies, without listening. The middleware order is the
-// architecture: request id and logging, documentation assets, body parsing, the contract
-// (validation, security, handlers), and the one error handler.
-import express, { type Express } from 'express';
+// request path, from socket to response (each step in http/):
+//   1. request-log        the request's id, and its one log line and metrics when the response closes
+//      cors               browsers' preflights, when CORS_ORIGINS allows other origins
+//   2. docs assets        Swagger UI's static files under /docs/assets
+//   3. json-content-type  bodies must be JSON (415 otherwise); declared-length: 413 before reading
+//   4. operation-match    which contract operation the method and path name; integer parameters
+//   5. authenticate       the credential, for secured operations, before the body is read (401)
+//   6. express.json       the body
+//   7. contract-validation  parameters, headers and body against the contract (400, 404, 405)
+//   8. dispatch           the operation's handler, within the caller's in-flight limit
+//   9. error-handler      every failure of any step, as the contract's response
+import type { OperationId } from '@server-invites/types';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Contract } from './contract.ts';
 import type { Authenticator } from './credentials/authenticator.ts';
-import { contractRouter } from './http/contract-router.ts';
+import { ServiceError } from './errors.ts';
+import { authenticate } from './http/authenticate.ts';
+import { contractValidation } from './http/contract-validation.ts';
 import { corsMiddleware } from './http/cors.ts';
+import { declaredLength } from './http/declared-length.ts';
+import { dispatch } from './http/dispatch.ts';
 import { docsAssetsDirectory, docsAssetsPath } from './http/docs-page.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHandlers } from './http/handlers.ts';
 import { normalizeJsonContentType } from './http/json-content-type.ts';
-import { requestContext } from './http/request-context.ts';
-import type { WarmUpGate } from './http/warm-up.ts';
+import { operationMatch } from './http/operation-match.ts';
+import type { OperationHandlers } from './http/operations.ts';
+import { requestLog } from './http/request-log.ts';
 import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Metrics, MetricsExposition } from './observability/metrics.ts';
-import { requestMetrics } from './observability/request-metrics.ts';
 import type { ConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 
 export interface AppDeps {
@@ -38,31 +52,62 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | '*' | undefined;
 }
 
-/** `warmUp`: lets start-up warm-up requests through while the instance starts (see http/warm-up.ts). */
-export function createApp(deps: AppDeps, warmUp?: WarmUpGate): Express {
+/**
+ * `validation`: the contract-validation step, when the caller has already built it (server.ts
+ * warms it up before building the app); made here otherwise.
+ */
+export function createApp(
+  deps: AppDeps,
+  validation: RequestHandler = contractValidation(deps.contract, deps.validateResponses),
+): Express {
+  const handlers = createHandlers(deps);
+  assertEveryOperationHandled(deps.contract, handlers);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  if (deps.metrics?.enabled) app.use(requestMetrics(deps.metrics, warmUp && ((req) => warmUp.sent(req))));
-  app.use(requestContext(deps.logger, warmUp));
+  app.use(requestLog(deps.logger, deps.metrics));
   if (deps.corsOrigins) app.use(corsMiddleware(deps.corsOrigins));
-  app.use(docsAssetsPath, express.static(docsAssetsDirectory, { index: false, fallthrough: false }));
-  app.use(normalizeJsonContentType);
-  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   app.use(
-    contractRouter({
-      contract: deps.contract,
-      handlers: createHandlers(deps),
-      authenticator: deps.authenticator,
-      concurrency: deps.concurrency,
-      validateResponses: deps.validateResponses,
-      warmUp,
-    }),
+    docsAssetsPath,
+    express.static(docsAssetsDirectory, { index: false, fallthrough: false }),
+    docsAssetsErrors,
   );
+  app.use(normalizeJsonContentType);
+  app.use(declaredLength(deps.bodyLimitBytes));
+  app.use(operationMatch(deps.contract));
+  app.use(authenticate(deps.authenticator));
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  app.use(validation);
+  app.use(dispatch({ handlers, concurrency: deps.concurrency }));
   app.use(errorHandler({ patternDescriptions: patternDescriptions(deps.contract) }));
   return app;
 }
+
+/** An operation of the contract without a handler would answer 500 to every request: refuse. */
+function assertEveryOperationHandled(contract: Contract, handlers: OperationHandlers): void {
+  const missing = contract.operations.filter((operation) => !(operation.operationId in handlers));
+  if (missing.length > 0) {
+    const named = missing.map(
+      (operation) => `${operation.operationId} (${operation.method} ${operation.pathTemplate})`,
+    );
+    throw new Error(`the contract has operations without a handler: ${named.join(', ')}`);
+  }
+  for (const operationId of Object.keys(handlers) as OperationId[]) {
+    if (!contract.operations.some((operation) => operation.operationId === operationId)) {
+      throw new Error(`a handler has no operation in the contract: ${operationId}`);
+    }
+  }
+}
+
+/**
+ * The static middleware refuses a path that leaves its folder (`%2e%2e`) with 403 and a missing
+ * file with 404: to a caller, both are a file that is not there.
+ */
+const docsAssetsErrors: express.ErrorRequestHandler = (error: { status?: unknown }, _req, _res, next) => {
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  next(status >= 400 && status < 500 ? new ServiceError('NotFound', 'no such resource') : error);
+};
 
 /** Each component schema's pattern, described by the first sentence of the schema's description. */
 function patternDescriptions(contract: Contract): Map<string, string> {

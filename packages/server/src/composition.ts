@@ -24,6 +24,7 @@ import { instrumentDelivery, instrumentInviteStore } from './observability/instr
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
 import { checkEvictionPolicy, connectRedis } from './redis/connection.ts';
+import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
 import { redisLimiters } from './throttling/redis-limiters.ts';
@@ -58,7 +59,14 @@ export async function buildDependencies(
   const clock = overrides.clock ?? systemClock;
   const logger =
     overrides.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+    pino(
+      { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+      // Written asynchronously: lines logged while a write is in flight go out together in one
+      // write, instead of one blocking write per request. pino flushes what is left on exit. If
+      // whatever reads stdout stalls, lines beyond 16 MiB of backlog are dropped rather than the
+      // heap growing without bound.
+      pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }),
+    );
   const metrics = overrides.metrics ?? (config.metrics.enabled ? createPrometheusMetrics() : disabledMetrics);
   // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
   const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>
@@ -115,7 +123,7 @@ export async function buildDependencies(
         { name: 'burst', ...config.throttle.burst },
         { name: 'sustain', ...config.throttle.sustain },
       ],
-      overrides.limiterFactory ?? (redis && redisLimiters(redis.client)),
+      overrides.limiterFactory ?? (redis ? redisLimiters(redis.client) : boundedMemoryLimiters(clock)),
     ),
     instrumentRateLimiter,
   );

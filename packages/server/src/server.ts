@@ -5,10 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
-import { createWarmUpGate, warmUp } from './http/warm-up.ts';
+import { answerClientError, responding } from './http/client-error.ts';
+import { contractValidation } from './http/contract-validation.ts';
+import { warmUp } from './http/warm-up.ts';
 import { type MetricsServer, startMetricsServer } from './observability/metrics-server.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** How often Node checks the headers and request timeouts: they hold to within this much. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
 export interface RunningServer {
   server: Server;
@@ -24,10 +28,10 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Readonly<Config>, deps: Dependencies): Promise<RunningServer> {
-  const warmUpGate = createWarmUpGate(deps.lifecycle);
-  const app = createApp(deps, warmUpGate);
+  const validation = contractValidation(deps.contract, deps.validateResponses);
   // Everything the validator builds lazily is built now, before the instance reports ready.
-  await warmUp(app, deps.contract, warmUpGate);
+  await warmUp(validation, deps.contract);
+  const app = createApp(deps, validation);
   // Responses not yet sent when draining starts are told to close their connection, so that
   // keep-alive clients reconnect elsewhere instead of holding this instance open.
   const unsent = new Set<ServerResponse>();
@@ -42,6 +46,9 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
       headersTimeout: config.http.headersTimeoutMs,
       requestTimeout: config.http.requestTimeoutMs,
       keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      // Node enforces the two timeouts above only when it checks its connections, every 30 s by
+      // default: a slow client was cut after up to 30 s whatever was configured.
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
     },
     (req, res) => {
       if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
@@ -49,9 +56,17 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
         unsent.add(res);
         res.once('close', () => unsent.delete(res));
       }
+      // While the app answers on this connection, a protocol error on it cannot get its own answer.
+      const socket = req.socket as typeof req.socket & { [responding]?: ServerResponse };
+      socket[responding] = res;
+      res.once('finish', () => {
+        if (socket[responding] === res) delete socket[responding];
+      });
       app(req, res);
     },
   );
+  // Protocol errors Node answers itself (431, 400 for malformed HTTP, 408) get a JSON body.
+  server.on('clientError', answerClientError);
   server.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   const { address, port } = server.address() as AddressInfo;

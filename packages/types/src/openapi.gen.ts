@@ -146,9 +146,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -187,9 +189,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -226,9 +230,11 @@ export interface paths {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -293,7 +299,9 @@ export interface components {
              * @description What gets passed to the game when the invite reaches the user. It usually contains
              *     information like the server IP to enable the invited user to join. If it is left
              *     empty (or absent), the title is invoked with an empty connection string. At most
-             *     512 characters.
+             *     512 characters, counted in Unicode code points (an emoji counts as one); any text is
+             *     allowed, control characters included, except a lone UTF-16 surrogate (refused: it is
+             *     not text, and could not be delivered unchanged).
              */
             connectionString?: string;
             platform?: components["schemas"]["Platform"];
@@ -336,7 +344,10 @@ export interface components {
             titleId: number;
             sender: components["schemas"]["Xuid"];
             invitedUser: components["schemas"]["Xuid"];
-            /** @description What the game receives when the invite is accepted; empty when the sender gave none. */
+            /**
+             * @description What the game receives when the invite is accepted, exactly as the sender sent it;
+             *     empty when the sender gave none.
+             */
             connectionString: string;
             platform?: components["schemas"]["Platform"];
             /** Format: date-time */
@@ -349,6 +360,14 @@ export interface components {
             /**
              * @description The URI that launches the title to accept the invite:
              *     `ms-xbl-<titleId in lowercase hex>://inviteAccept?invitedUser=<xuid>&sender=<xuid>&connectionString=<URL-encoded>`.
+             *     The connection string is percent-encoded as UTF-8 (a space is `%20`); decoding it
+             *     gives back the connection string exactly.
+             *
+             *     `maxLength` is what the largest allowed input needs: 512 characters beyond the Basic
+             *     Multilingual Plane take 4 UTF-8 bytes each, 12 characters percent-encoded (6144);
+             *     the fixed parts take at most 109 (`ms-xbl-` 7, a title id of 8 hex digits,
+             *     `://inviteAccept?` 16, `invitedUser=` 12 and `&sender=` 8 with two XUIDs of 20
+             *     digits, `&connectionString=` 18): 6253 in all.
              */
             activationUri: string;
         };
@@ -361,10 +380,11 @@ export interface components {
              *     `AuthorizationError`: the caller is not allowed to access the resource.
              *     `AuthenticationError`: the credential is missing or invalid (401).
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
-             *     `MethodNotAllowed` (405), `InternalServerError` (500), `ServiceUnavailable` (503).
+             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
+             *     `ServiceUnavailable` (503).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "InternalServerError" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "InternalServerError" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -522,11 +542,13 @@ export interface components {
          */
         ContractVersion: number;
         /**
-         * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-         *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-         *     server makes one.
+         * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+         *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+         *     logs. When absent or anything else, the server makes one and the request is answered as
+         *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+         *     request. Bounded by the server's header size limit (431 beyond it).
          */
-        RequestIdParam: components["schemas"]["RequestId"];
+        RequestIdParam: string;
     };
     requestBodies: never;
     headers: {
@@ -743,9 +765,11 @@ export interface operations {
                  */
                 "x-xbl-contract-version"?: components["parameters"]["ContractVersion"];
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -868,9 +892,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -922,9 +948,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -961,9 +989,11 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -1000,9 +1030,11 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-                 *     `:` and `-`). It is returned in the response and written in the logs; when absent the
-                 *     server makes one.
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
             };
@@ -1045,5 +1077,5 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "InternalServerError", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

@@ -4,8 +4,9 @@
 import type { ErrorCode, ErrorResponse } from '@server-invites/types';
 import type { ErrorRequestHandler } from 'express';
 import { ServiceError } from '../errors.ts';
+import { nameInput, quoteInput } from './quote-input.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
-import { authenticationFailures } from './request-state.ts';
+import './request-state.ts';
 
 const statusOf: Record<ErrorCode, number> = {
   RequestValidationError: 400,
@@ -13,6 +14,7 @@ const statusOf: Record<ErrorCode, number> = {
   AuthenticationError: 401,
   NotFound: 404,
   MethodNotAllowed: 405,
+  RequestTimeout: 408,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   InternalServerError: 500,
@@ -33,12 +35,12 @@ export interface ErrorHandlerOptions {
 }
 
 export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
-  return (thrown, req, res, _next) => {
-    const error = authenticationFailures.get(req) ?? thrown;
-    const reply = toReply(error, options);
-    // pino-http writes the request's log line with this error, so a 500 is logged once, with
-    // its request id and stack, and never sent to the caller.
-    if (reply.status >= 500) res.err = thrown instanceof Error ? thrown : new Error(String(thrown));
+  return (thrown, _req, res, _next) => {
+    const reply = toReply(thrown, options);
+    // The request's log line carries the failure, so a 5xx is logged once, with its request id
+    // and stack, and never sent to the caller.
+    if (reply.status >= 500)
+      res.locals.failure = thrown instanceof Error ? thrown : new Error(String(thrown));
     if (res.headersSent) {
       // Too late for a response of our own: end the exchange rather than send a corrupt one.
       res.destroy();
@@ -139,7 +141,6 @@ function isValidatorError(error: unknown): error is ValidatorError {
 
 function validatorReply(error: ValidatorError, options: ErrorHandlerOptions): Reply {
   if (error.status === 400) return errorReply('RequestValidationError', describeViolations(error, options));
-  if (error.status === 401) return errorReply('AuthenticationError', error.message, wwwAuthenticate);
   // Response validation failures are 500s: the server broke its own contract.
   return httpErrorReply(error);
 }
@@ -182,19 +183,33 @@ function httpErrorReply(error: HttpError): Reply {
 }
 
 function describeViolations(error: ValidatorError, options: ErrorHandlerOptions): string {
-  if (error.errors.length === 0) return error.message;
+  if (error.errors.length === 0) return quoteNames(error.message);
   return error.errors
     .map((violation) => {
       if (violation.path === '/body' && violation.message.includes("required property 'body'")) {
         return 'the request body is required';
       }
-      const where = `request${violation.path}`.replace(/^request\.?\//, 'request/');
+      const where = `request/${violation.path
+        .replace(/^\.?\//, '')
+        .split('/')
+        .map(nameInput)
+        .join('/')}`;
       const pattern = /must match pattern "(.*)"$/.exec(violation.message)?.[1];
       if (pattern !== undefined) {
         const description = options.patternDescriptions.get(pattern);
         return `${where} must be ${description ?? 'in the format the contract documents'}`;
       }
-      return `${where} ${violation.message}`;
+      return `${where} ${quoteNames(violation.message)}`;
     })
     .join('; ');
+}
+
+/**
+ * A name the caller chose (an unknown property or parameter), as the validator's message quotes
+ * it, quoted short and escaped instead. Its messages quote at most one name.
+ */
+function quoteNames(message: string): string {
+  return message.replace(/'(.*)'/s, (quoted, name: string) =>
+    nameInput(name) === name ? quoted : quoteInput(name),
+  );
 }

@@ -1,6 +1,9 @@
 // The operations' HTTP-facing handlers: they translate between the contract's shapes and the
 // domain, and nothing else.
 import type { components } from '@server-invites/types';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Logger } from 'pino';
 import type { Contract } from '../contract.ts';
 import { ServiceError } from '../errors.ts';
 import type { Endpoints } from '../invites/endpoints.ts';
@@ -17,12 +20,15 @@ export interface HandlerDeps {
   endpoints: Endpoints;
   lifecycle: Lifecycle;
   contract: Contract;
+  /** Where an invite the contract would not let through is reported (by id, never its content). */
+  logger?: Pick<Logger, 'error'>;
   /** What GET /metrics serves on this port; absent when another port serves it or it is off. */
   publicMetrics?: MetricsExposition | undefined;
 }
 
 export function createHandlers(deps: HandlerDeps): OperationHandlers {
   const { endpoints } = deps;
+  const deliverable = deliverableInvites(deps);
   return {
     async sendServerInvite({ params, body, credential }) {
       // The contract secures this operation, so the security handler has set the credential.
@@ -42,7 +48,12 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
     },
 
     async receiveInvites({ params, query, credential, signal }) {
-      const invites = await endpoints.receive({ credential, ...params }, query.waitSeconds ?? 0, signal);
+      const invites = await endpoints.receive(
+        { credential, ...params },
+        query.waitSeconds ?? 0,
+        signal,
+        deliverable,
+      );
       return { status: 200, body: { invites: invites.map(toApiInvite) } };
     },
 
@@ -101,5 +112,39 @@ function toApiInvite(invite: Invite): components['schemas']['Invite'] {
     createdAt: new Date(invite.createdAtMs).toISOString(),
     expiresAt: new Date(invite.expiresAtMs).toISOString(),
     activationUri: activationUri(invite),
+  };
+}
+
+// ajv-formats is CommonJS with a default export; under NodeNext the callable is `.default`.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Invites reported already, so that an endpoint polling in a loop does not flood the log. */
+const reportedLimit = 1000;
+
+/**
+ * Whether an invite, as the contract's Invite, may be sent: one that would fail response
+ * validation (a 500 for the whole poll) is left out instead, so that it never blocks the other
+ * invites of the endpoint. The contract makes this unreachable from valid requests (the bounds of
+ * derived values fit the largest input); this guards against stored data the contract no longer
+ * allows.
+ */
+function deliverableInvites(deps: HandlerDeps): (invite: Invite) => boolean {
+  const { components: parts } = deps.contract.document();
+  const ajv = new Ajv({ strict: false, allErrors: false });
+  addFormats(ajv);
+  const validate: ValidateFunction = ajv.compile({ $ref: '#/components/schemas/Invite', components: parts });
+  const reported = new Set<string>();
+  return (invite) => {
+    if (validate(toApiInvite(invite))) return true;
+    if (!reported.has(invite.id)) {
+      if (reported.size >= reportedLimit) reported.clear();
+      reported.add(invite.id);
+      const problems = (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+      deps.logger?.error(
+        { inviteId: invite.id, problems },
+        'a queued invite breaks the contract; left out of deliveries until it expires',
+      );
+    }
+    return false;
   };
 }

@@ -1,13 +1,19 @@
-// What the HTTP layer learns about a request on its way through the middleware chain.
-import type { IncomingMessage } from 'node:http';
+// What the request path learns about a request on its way, kept on the response's `res.locals`
+// (typed here for every middleware), so that it lives and dies with the request.
 import type { Credential } from '../credentials/claims.ts';
+import type { MatchedOperation } from './operation-match.ts';
 
-/** Set by the security handler once the credential is verified. */
-export const verifiedCredentials = new WeakMap<IncomingMessage, Credential>();
-
-/**
- * The validator rewraps errors thrown by security handlers, keeping only status and message. The
- * original ServiceError is kept here so that the error handler can answer with it unchanged
- * (for example a 400 AuthorizationError rather than a generic 401).
- */
-export const authenticationFailures = new WeakMap<IncomingMessage, unknown>();
+declare global {
+  namespace Express {
+    interface Locals {
+      /** The caller's X-Request-Id when well-formed, else one the service made. */
+      requestId: string;
+      /** The contract operation the method and path name; unset when they name none. */
+      operation?: MatchedOperation;
+      /** The verified caller, for operations the contract secures. */
+      credential?: Credential;
+      /** The failure behind a 5xx, for the request's log line (never sent to the caller). */
+      failure?: Error;
+    }
+  }
+}

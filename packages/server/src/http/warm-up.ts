@@ -1,150 +1,86 @@
-// Start-up warm-up: one request per operation of the contract, sent through the app before the
-// instance reports ready, so that no caller pays for what express-openapi-validator builds lazily
-// on first use (loading the spec, the operation router, and one request validator per operation,
-// compiled by Ajv: tens of milliseconds each).
+// Start-up warm-up: express-openapi-validator loads the contract and compiles one request
+// validator per operation (Ajv) on first use, tens of milliseconds each. So that no caller pays
+// for that, one request per operation of the contract goes through the service's validation
+// layer before the instance reports ready.
 //
-// Security is checked before the request validator is built, so warm-up requests carry a warm-up
-// credential. Why accepting it is safe:
-// - it is 256 random bits made per process, held in memory only, never logged or sent elsewhere;
-// - it is accepted only while the lifecycle is `starting`, before the instance is ready;
-// - the requests go to a second listener on 127.0.0.1 with an ephemeral port, closed before the
-//   real one opens, so no other client can be connected while the credential is accepted;
-// - a warm-up request never reaches the domain: it gets no verified credential, and the operation
-//   adapter answers it 204 without calling the handler (nothing sent, stored or throttled).
-// The request log leaves out every warm-up request (the readiness probe's 503 while starting is
-// not an error worth a log line).
-// Operations that need no credential (probes, documentation) are requested without it and run as
-// for any caller.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// The validator exposes no way to build its validators without a request, so the requests are
+// real, on a throw-away listener on 127.0.0.1 (an ephemeral port, closed before the service's own
+// listener opens) that serves only the validation layer: no authentication to get past, no
+// handler behind it (nothing is sent, stored, throttled or logged), and nothing on the real
+// listener that knows about warm-up.
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type RequestListener, request } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express, { type RequestHandler } from 'express';
 import type { Contract } from '../contract.ts';
-import type { Lifecycle } from '../lifecycle.ts';
-
-export interface WarmUpGate {
-  /** The Authorization header value warm-up requests carry. */
-  readonly credential: string;
-  /** True for a request carrying the warm-up credential while the instance is starting. */
-  accepts(req: IncomingMessage): boolean;
-  /** True for any request the warm-up sent, with or without the credential (probes too). */
-  sent(req: IncomingMessage): boolean;
-  /** Called by the warm-up listener for each request it receives. */
-  track(req: IncomingMessage): void;
-}
-
-export function createWarmUpGate(lifecycle: Lifecycle): WarmUpGate {
-  const credential = `XBL3.0 x=-;warm-up.${randomBytes(32).toString('base64url')}`;
-  const expected = Buffer.from(credential);
-  const warmUpRequests = new WeakSet<IncomingMessage>();
-  return {
-    credential,
-    sent: (req) => warmUpRequests.has(req),
-    track: (req) => warmUpRequests.add(req),
-    accepts(req) {
-      if (lifecycle.state !== 'starting') return false;
-      const offered = req.headers.authorization;
-      if (offered === undefined || offered.length !== credential.length) return false;
-      const bytes = Buffer.from(offered);
-      return bytes.length === expected.length && timingSafeEqual(bytes, expected);
-    },
-  };
-}
 
 export interface WarmUpRequest {
   method: string;
   path: string;
   body?: string;
-  /** Sent with the warm-up credential; an operation that needs none runs as for any caller. */
-  secured: boolean;
 }
 
-export interface WarmUpReport {
-  /** `METHOD path status` of every warm-up request. */
-  responses: string[];
-  ms: number;
-}
-
-/**
- * Serves the app on an ephemeral loopback port, sends it one request per operation, one at a time,
- * and closes the port. Statuses do not matter: a 400 has built the operation's validators too.
- */
-export async function warmUp(
-  app: RequestListener,
-  contract: Contract,
-  gate: WarmUpGate,
-): Promise<WarmUpReport> {
-  const started = performance.now();
-  const server = createServer((req, res) => {
-    gate.track(req);
-    app(req, res);
+/** Sends one request per operation through `validation`, one at a time. Statuses do not matter. */
+export async function warmUp(validation: RequestHandler, contract: Contract): Promise<void> {
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  app.use(validation);
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(204).end();
   });
+  // A 400 has built the operation's validators too.
+  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(204).end();
+  });
+  const server = createServer(app);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const responses: string[] = [];
   try {
-    for (const operation of warmUpRequests(contract)) {
-      const status = await send(port, operation, gate.credential);
-      responses.push(`${operation.method} ${operation.path} ${status}`);
-    }
+    for (const operation of warmUpRequests(contract)) await send(port, operation);
   } finally {
     server.closeAllConnections();
     server.close();
   }
-  return { responses, ms: performance.now() - started };
 }
 
 /** One request per operation, with the contract's examples where it gives them. */
 export function warmUpRequests(contract: Contract): WarmUpRequest[] {
-  const document = contract.document() as unknown as OpenApiDocument;
-  const resolve = <T>(value: T | Ref): T => {
-    let current: unknown = value;
-    for (let depth = 0; depth < 10 && isRef(current); depth++) {
-      current = current.$ref
-        .replace(/^#\//, '')
-        .split('/')
-        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
-    }
-    return current as T;
-  };
-  const requests: WarmUpRequest[] = [];
-  for (const [template, item] of Object.entries(document.paths ?? {})) {
-    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
-      const operation = item[method];
-      if (!operation) continue;
-      const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(
-        resolve<Parameter>,
-      );
-      const exampleOf = (name: string, where: string) => {
-        const parameter = parameters.find((p) => p.name === name && p.in === where);
-        return String(parameter?.example ?? resolve<Schema>(parameter?.schema ?? {}).example ?? '0');
-      };
-      const path = template.replace(/\{([^}]+)\}/g, (_, name: string) =>
-        encodeURIComponent(exampleOf(name, 'path')),
-      );
-      const query = parameters
-        .filter((p) => p.in === 'query' && p.required)
-        .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(exampleOf(p.name, 'query'))}`)
-        .join('&');
-      const json =
-        operation.requestBody && resolve<RequestBody>(operation.requestBody).content?.['application/json'];
-      const example =
-        json && (json.example ?? Object.values(json.examples ?? {}).map(resolve<Example>)[0]?.value);
-      requests.push({
-        secured: (operation.security ?? document.security ?? []).length > 0,
-        method: method.toUpperCase(),
-        path: query ? `${path}?${query}` : path,
-        ...(json && { body: JSON.stringify(example ?? {}) }),
-      });
-    }
-  }
-  return requests;
+  return contract.operations.map((operation) => {
+    const exampleOf = (name: string, where: string) => {
+      const parameter = operation.parameters.find((p) => p.name === name && p.in === where);
+      return String(parameter?.object.example ?? parameter?.schema.example ?? '0');
+    };
+    const path = operation.pathTemplate.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodeURIComponent(exampleOf(name, 'path')),
+    );
+    const query = operation.parameters
+      .filter((p) => p.in === 'query' && p.required)
+      .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(exampleOf(p.name, 'query'))}`)
+      .join('&');
+    const json = jsonBody(contract, operation.object.requestBody);
+    return {
+      method: operation.method,
+      path: query ? `${path}?${query}` : path,
+      ...(json !== undefined && { body: JSON.stringify(json) }),
+    };
+  });
 }
 
-function send(port: number, operation: WarmUpRequest, credential: string): Promise<number> {
+function jsonBody(contract: Contract, requestBody: unknown): unknown {
+  if (requestBody === undefined) return undefined;
+  const media = (contract.resolve(requestBody as never).content as Record<string, Record<string, unknown>>)?.[
+    'application/json'
+  ];
+  if (!media) return undefined;
+  const examples = Object.values((media.examples ?? {}) as Record<string, unknown>);
+  const first = examples[0] === undefined ? undefined : contract.resolve(examples[0] as never).value;
+  return media.example ?? first ?? {};
+}
+
+function send(port: number, operation: WarmUpRequest): Promise<void> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = operation.secured ? { authorization: credential } : {};
+    const headers: Record<string, string> = {};
     if (operation.body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(operation.body));
@@ -153,7 +89,7 @@ function send(port: number, operation: WarmUpRequest, credential: string): Promi
       { host: '127.0.0.1', port, method: operation.method, path: operation.path, headers },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', resolve);
         res.on('error', reject);
       },
     );
@@ -163,40 +99,4 @@ function send(port: number, operation: WarmUpRequest, credential: string): Promi
     );
     req.end(operation.body);
   });
-}
-
-interface Ref {
-  $ref: string;
-}
-const isRef = (value: unknown): value is Ref =>
-  typeof value === 'object' && value !== null && typeof (value as Ref).$ref === 'string';
-interface Schema {
-  example?: unknown;
-}
-interface Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  example?: unknown;
-  schema?: Schema | Ref;
-}
-interface Example {
-  value?: unknown;
-}
-interface RequestBody {
-  content?: Record<string, { example?: unknown; examples?: Record<string, Example | Ref> }>;
-}
-interface Operation {
-  security?: unknown[];
-  parameters?: (Parameter | Ref)[];
-  requestBody?: RequestBody | Ref;
-}
-interface OpenApiDocument {
-  security?: unknown[];
-  paths?: Record<
-    string,
-    Partial<Record<'get' | 'put' | 'post' | 'delete' | 'patch', Operation>> & {
-      parameters?: (Parameter | Ref)[];
-    }
-  >;
 }

@@ -25,8 +25,18 @@ export interface Endpoints {
     registration: { platform: Platform; ttlSeconds?: number },
   ): Promise<{ endpoint: Endpoint; created: boolean }>;
   unregister(target: EndpointTarget): Promise<void>;
-  /** Pending invites; when none and waitSeconds > 0, waits for one, up to waitSeconds. */
-  receive(target: EndpointTarget, waitSeconds: number, signal?: AbortSignal): Promise<Invite[]>;
+  /**
+   * Pending invites; when none and waitSeconds > 0, waits for one, up to waitSeconds. With
+   * `deliverable`, only the invites it accepts count: the others are left out (and left queued until
+   * they expire), so that one invite that cannot be delivered never hides the rest, nor turns a
+   * long poll into an immediate empty answer.
+   */
+  receive(
+    target: EndpointTarget,
+    waitSeconds: number,
+    signal?: AbortSignal,
+    deliverable?: (invite: Invite) => boolean,
+  ): Promise<Invite[]>;
   acknowledge(target: EndpointTarget, inviteId: string): Promise<void>;
 }
 
@@ -55,17 +65,18 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
       await inbox.unregister(target.xuid, target.endpointId);
     },
 
-    async receive(target, waitSeconds, signal) {
+    async receive(target, waitSeconds, signal, deliverable) {
       authorize(target);
-      if (waitSeconds === 0) return pendingOrNotFound(target);
+      const keep = (invites: Invite[]) => (deliverable ? invites.filter(deliverable) : invites);
+      if (waitSeconds === 0) return keep(await pendingOrNotFound(target));
       // Subscribed before reading, so an invite arriving between the read and the wait wakes us.
       const subscription = notifier.subscribe(endpointKey(target.xuid, target.endpointId));
       try {
         await subscription.ready();
-        const invites = await pendingOrNotFound(target);
+        const invites = keep(await pendingOrNotFound(target));
         if (invites.length > 0) return invites;
         await subscription.wait(waitSeconds * 1000, signal);
-        return (await inbox.pending(target.xuid, target.endpointId)) ?? [];
+        return keep((await inbox.pending(target.xuid, target.endpointId)) ?? []);
       } finally {
         subscription.cancel();
       }

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../../src/testing.ts';
 function contractWithoutOk(): Contract {
   const real = loadContract();
   return {
-    text: real.text,
+    ...real,
     document() {
       const document = real.document();
       const healthStatus = document.components?.schemas?.HealthStatus as {

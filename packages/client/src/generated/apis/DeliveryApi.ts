@@ -2,7 +2,7 @@
 /* eslint-disable */
 /**
  * Multiplayer Activity - Send Server Invite
- * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one).  Browsers on other origins may call the service when the deployment lists their origins (`CORS_ORIGINS`; off by default): preflight `OPTIONS` requests are then answered as the Fetch standard specifies, for every operation, and are not operations of this contract. 
+ * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once. - **Lengths** are counted as JSON Schema counts them, in Unicode code points: an emoji or any   other character beyond the Basic Multilingual Plane counts as one character although it is   two UTF-16 code units. Any 512 characters are a valid `connectionString` (CJK, emoji,   controls), and every value derived from it is bounded by what the largest one needs: the   `activationUri` of a 512-character connection string fits its `maxLength` (6253). - **Lone UTF-16 surrogates** (a JSON `\\ud800` escape without its pair) are not text: no UTF-8   store or URI can carry them unchanged. A `connectionString` holding one is refused (400   `RequestValidationError`) rather than delivered altered.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one; a malformed one is replaced by an id the server makes, not refused).  A request the HTTP layer cannot read is answered before it reaches any operation, with an `ErrorResponse` body, `Connection: close` and no `X-Request-Id` (the request was never read far enough to have one): 400 `RequestValidationError` for malformed HTTP (for example both `Content-Length` and `Transfer-Encoding`), 431 `RequestValidationError` for headers over the server\'s limit, and 408 `RequestTimeout` when the headers or the whole request do not arrive within the server\'s timeouts.  Browsers on other origins may call the service when the deployment lists their origins (`CORS_ORIGINS`; off by default): preflight `OPTIONS` requests are then answered as the Fetch standard specifies, for every operation, and are not operations of this contract. 
  *
  * The version of the OpenAPI document: 2.0.0
  * 
@@ -53,9 +53,11 @@ export interface AcknowledgeInviteRequest {
      */
     inviteId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -71,9 +73,11 @@ export interface ReceiveInvitesRequest {
      */
     endpointId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -97,9 +101,11 @@ export interface RegisterEndpointRequest {
      */
     endpointRegistration: EndpointRegistration;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -115,9 +121,11 @@ export interface UnregisterEndpointRequest {
      */
     endpointId: string;
     /**
-     * A caller-chosen id for this request (1 to 128 characters of letters, digits, `.`, `_`,
-     * `:` and `-`). It is returned in the response and written in the logs; when absent the
-     * server makes one.
+     * A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+     * letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+     * logs. When absent or anything else, the server makes one and the request is answered as
+     * if the header were absent: an id only correlates logs, so a malformed one never fails a
+     * request. Bounded by the server's header size limit (431 beyond it).
      * 
      */
     xRequestId?: string;
@@ -135,7 +143,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -147,7 +155,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -164,7 +172,7 @@ export interface DeliveryApiInterface {
      * Creates request options for receiveInvites without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -176,7 +184,7 @@ export interface DeliveryApiInterface {
      * @summary Receive the invites pending for an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -195,7 +203,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -207,7 +215,7 @@ export interface DeliveryApiInterface {
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -224,7 +232,7 @@ export interface DeliveryApiInterface {
      * Creates request options for unregisterEndpoint without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
      */
@@ -235,7 +243,7 @@ export interface DeliveryApiInterface {
      * @summary Unregister an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
      * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
-     * @param {string} [xRequestId] A caller-chosen id for this request (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;). It is returned in the response and written in the logs; when absent the server makes one. 
+     * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface

@@ -1,0 +1,82 @@
+// The last step of a valid request: the handler for its operationId, called with the request's
+// validated parameters and body, its result written as the contract's response. Callers are
+// admitted to it within their in-flight limit.
+import type { OperationId } from '@server-invites/types';
+import type { Request, RequestHandler, Response } from 'express';
+import type { OpenApiRequestMetadata } from 'express-openapi-validator/dist/framework/types.js';
+import type { Credential } from '../credentials/claims.ts';
+import { ServiceError } from '../errors.ts';
+import { type ConcurrencyLimiter, concurrencyExceeded } from '../throttling/concurrency-limiter.ts';
+import type { OperationHandlers, OperationRequest, OperationResult } from './operations.ts';
+
+export interface DispatchDeps {
+  handlers: OperationHandlers;
+  concurrency: ConcurrencyLimiter;
+}
+
+type Handler = (request: OperationRequest<OperationId>) => Promise<OperationResult<OperationId>>;
+
+export function dispatch(deps: DispatchDeps): RequestHandler {
+  const handlers = deps.handlers as unknown as Record<OperationId, Handler>;
+  return async (req, res) => {
+    const { operation, credential } = res.locals;
+    // The validator answers 404/405 for anything that names no operation, so this is unreachable
+    // unless the two disagree on a path; answered as unknown rather than guessed.
+    if (!operation) throw new ServiceError('NotFound', 'no such resource');
+    if (operation.secured && !credential) throw ServiceError.authentication('a credential is required');
+    const validated = (req as Request & { openapi?: OpenApiRequestMetadata }).openapi;
+    // Authentication followed the service's own match; the handler runs only if the validator
+    // checked the request against that same operation.
+    if (validated?.schema.operationId !== operation.operationId) {
+      throw new Error(
+        `the validator matched ${validated?.schema.operationId} where the path matched ${operation.operationId}`,
+      );
+    }
+    // The validator's coerced values (a title id of 0 is the number 0, not the text "0").
+    const params = validated.pathParams;
+    if (credential) {
+      const admission = deps.concurrency.tryAcquire(inFlightPool(credential, params));
+      if (!admission.admitted) throw concurrencyExceeded(admission);
+      res.once('close', admission.release);
+    }
+    let disconnected: AbortController | undefined;
+    const result = await handlers[operation.operationId]({
+      params,
+      query: req.query,
+      body: req.body,
+      credential,
+      requestId: res.locals.requestId,
+      // Made on first use: most operations never wait, so most requests never pay for it.
+      get signal() {
+        if (!disconnected) {
+          const controller = new AbortController();
+          res.once('close', () => controller.abort());
+          disconnected = controller;
+        }
+        return disconnected.signal;
+      },
+    } as unknown as OperationRequest<OperationId>);
+    send(res, result);
+  };
+}
+
+/**
+ * The in-flight pool a request counts against: the caller, and the title it acts for. Game-server
+ * credentials of one deployment (and every development token) can share a subject; one title's
+ * load must not starve another's.
+ */
+function inFlightPool(credential: Credential, pathParams: Readonly<Record<string, unknown>>): string {
+  const titleId = pathParams.titleId;
+  return titleId === undefined ? credential.subject : `${credential.subject}\u0000${titleId}`;
+}
+
+function send(
+  res: Response,
+  result: { status: number; body: unknown; contentType?: string; headers?: Readonly<Record<string, string>> },
+) {
+  res.status(result.status);
+  if (result.headers) res.set(result.headers);
+  if (result.body === undefined) res.end();
+  else if (result.contentType) res.type(result.contentType).send(result.body);
+  else res.json(result.body);
+}

@@ -1,0 +1,44 @@
+// The first step of every request: its id (the caller's X-Request-Id when well-formed, else one
+// the service makes, returned in X-Request-Id either way), and what is recorded when the response
+// closes: its one log line (id, method, URL, status, response time, and for a 5xx the failure
+// behind it) and its request metrics.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import { observeRequest } from '../observability/request-metrics.ts';
+
+/** The contract's RequestId schema. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
+  const measured = metrics?.enabled ? metrics : undefined;
+  return (req, res, next) => {
+    const started = performance.now();
+    const offered = req.headers['x-request-id'];
+    let id: string;
+    if (typeof offered === 'string' && REQUEST_ID.test(offered)) id = offered;
+    else {
+      id = randomUUID();
+      // A malformed id is replaced, not refused: the contract's validation of the header must
+      // not fail a request over a field whose only use is correlating logs.
+      if (offered !== undefined) delete req.headers['x-request-id'];
+    }
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    res.once('close', () => {
+      const { statusCode } = res;
+      const line = {
+        req: { id, method: req.method, url: req.originalUrl },
+        res: { statusCode },
+        responseTime: Math.round(performance.now() - started),
+        ...(res.locals.failure && { err: res.locals.failure }),
+      };
+      if (!res.writableFinished) logger.info(line, 'request aborted');
+      else if (statusCode >= 500) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
+      if (measured) observeRequest(measured, req, res, started);
+    });
+    next();
+  };
+}
