@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
-import { answerClientError, responding } from './http/client-error.ts';
+import { clientErrorAnswer, responding } from './http/client-error.ts';
 import { contractValidation } from './http/contract-validation.ts';
 import { warmUp } from './http/warm-up.ts';
 import { type MetricsServer, startMetricsServer } from './observability/metrics-server.ts';
@@ -66,7 +66,7 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     },
   );
   // Protocol errors Node answers itself (431, 400 for malformed HTTP, 408) get a JSON body.
-  server.on('clientError', answerClientError);
+  server.on('clientError', clientErrorAnswer(deps.logger));
   server.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   const { address, port } = server.address() as AddressInfo;

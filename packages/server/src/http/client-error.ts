@@ -1,8 +1,11 @@
 // Node's own answers to requests it cannot hand to the app (headers too large, malformed HTTP,
 // a request not received in time) would go out with empty bodies. This `clientError` listener
-// writes them as the contract's ErrorResponse, with the status Node would have used.
+// writes them as the contract's ErrorResponse, with the status Node would have used, and, like
+// every response, an X-Request-Id that the request's one log line carries too.
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ErrorCode, ErrorResponse } from '@server-invites/types';
+import type { Logger } from 'pino';
 
 interface ClientError extends Error {
   code?: string;
@@ -34,20 +37,29 @@ const malformed = {
 export const responding: unique symbol = Symbol('responding');
 type TrackedSocket = Socket & { [responding]?: { headersSent: boolean } };
 
-export function answerClientError(error: ClientError, socket: TrackedSocket): void {
-  // Nothing can be answered on a connection that is gone or already carries a response.
-  if (error.code === 'ECONNRESET' || !socket.writable || socket[responding]?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const reply = replies[error.code ?? ''] ?? malformed;
-  const body: ErrorResponse = { errorCode: reply.code, debugMessage: reply.message };
-  const json = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${reply.status} ${reply.reason}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(json)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      json,
-  );
+export function clientErrorAnswer(logger: Logger): (error: ClientError, socket: TrackedSocket) => void {
+  return (error, socket) => {
+    // Nothing can be answered on a connection that is gone or already carries a response.
+    if (error.code === 'ECONNRESET' || !socket.writable || socket[responding]?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const reply = replies[error.code ?? ''] ?? malformed;
+    const body: ErrorResponse = { errorCode: reply.code, debugMessage: reply.message };
+    const json = JSON.stringify(body);
+    // The request was never read far enough to have an id of the caller's: the service makes one.
+    const id = randomUUID();
+    socket.end(
+      `HTTP/1.1 ${reply.status} ${reply.reason}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(json)}\r\n` +
+        `X-Request-Id: ${id}\r\n` +
+        'Connection: close\r\n\r\n' +
+        json,
+    );
+    logger.info(
+      { req: { id }, res: { statusCode: reply.status }, code: error.code },
+      'request refused by HTTP parser',
+    );
+  };
 }

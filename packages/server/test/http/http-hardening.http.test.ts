@@ -72,13 +72,14 @@ const post = (path: string, headers: string[], body = '') =>
   `POST ${path} HTTP/1.1\r\nHost: x\r\n${headers.map((header) => `${header}\r\n`).join('')}\r\n${body}`;
 
 describe("Node's own protocol errors, as JSON ErrorResponse", () => {
-  it('answers headers over the limit (64 KiB) with 431 and a JSON body', async () => {
+  it('answers headers over the limit (64 KiB) with 431, a JSON body and a request id of its own', async () => {
     server = await startTestServer();
     const reply = await raw(server.url, [
       `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(65_536)}\r\n\r\n`,
     ]);
     expect(reply.status).toBe(431);
     expect(reply.headers['content-type']).toMatch(/^application\/json/);
+    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(reply.body).toEqual({
       errorCode: 'RequestValidationError',
       debugMessage: 'the request headers are too large',
