@@ -132,87 +132,13 @@ const environmentSchema = z
     }
   });
 
-export type TokenKeySource =
-  | { kind: 'hs256-secret'; secret: string; isDevelopmentSecret: boolean }
-  | { kind: 'public-key-file'; path: string; algorithm: 'ES256' | 'RS256' }
-  | { kind: 'jwks-file'; path: string };
-
-/** Where shared state lives when several replicas run; absent: the embedded SQLite store. */
-export type RedisTarget =
-  | { kind: 'standalone'; url: string; commandTimeoutMs: number }
-  | {
-      kind: 'cluster';
-      nodes: { host: string; port: number }[];
-      username?: string;
-      password?: string;
-      commandTimeoutMs: number;
-    };
-
-export interface Config {
-  environment: 'development' | 'production' | 'test';
-  http: {
-    port: number;
-    host: string;
-    bodyLimitBytes: number;
-    headersTimeoutMs: number;
-    requestTimeoutMs: number;
-    keepAliveTimeoutMs: number;
-    shutdownTimeoutMs: number;
-  };
-  /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
-  corsOrigins: readonly string[] | '*' | undefined;
-  metrics: {
-    enabled: boolean;
-    /** A listener of its own serving only GET /metrics; undefined: /metrics on the service's port. */
-    port: number | undefined;
-  };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  validateResponses: boolean;
-  auth: {
-    issuer: string;
-    audience: string;
-    keys: TokenKeySource;
-    clockToleranceSeconds: number;
-    cacheMaxEntries: number;
-  };
-  throttle: {
-    burst: { limit: number; windowSeconds: number };
-    sustain: { limit: number; windowSeconds: number };
-    concurrencyPerCaller: number;
-  };
-  invites: {
-    ttlSeconds: number;
-    maxPendingPerUser: number;
-    defaultEndpointTtlSeconds: number;
-    /** The SQLite file, or `:memory:`. */
-    storePath: string;
-  };
-  redis?: RedisTarget;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const e = parsed.data;
-  const keys: TokenKeySource = e.AUTH_PUBLIC_KEY_FILE
-    ? { kind: 'public-key-file', path: e.AUTH_PUBLIC_KEY_FILE, algorithm: e.AUTH_PUBLIC_KEY_ALGORITHM }
-    : e.AUTH_JWKS_FILE
-      ? { kind: 'jwks-file', path: e.AUTH_JWKS_FILE }
-      : {
-          kind: 'hs256-secret',
-          secret: e.AUTH_HS256_SECRET ?? DEVELOPMENT_SECRET,
-          isDevelopmentSecret: e.AUTH_HS256_SECRET === undefined,
-        };
+/**
+ * The environment, turned into the service's configuration: one schema, and the type is what it
+ * produces (no second declaration to keep in step).
+ */
+const configSchema = environmentSchema.transform((e) => {
   const production = e.NODE_ENV === 'production';
-  return deepFreeze({
+  return {
     environment: e.NODE_ENV,
     http: {
       port: e.PORT,
@@ -224,14 +150,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
     corsOrigins: e.CORS_ORIGINS,
-    metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      /** A listener of its own serving only GET /metrics; undefined: /metrics on the service's port. */
+      port: e.METRICS_PORT,
+    },
     logLevel: e.LOG_LEVEL,
     validateResponses: e.VALIDATE_RESPONSES ?? !production,
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
-      keys,
+      keys: tokenKeySource(e),
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES,
     },
@@ -244,28 +175,64 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ttlSeconds: e.INVITE_TTL_SECONDS,
       maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      /** The SQLite file, or `:memory:`. */
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },
-    ...redisTarget(e),
-  });
+    /** Where shared state lives when several replicas run; undefined: the embedded SQLite store. */
+    redis: redisTarget(e),
+  };
+});
+
+export type Config = z.output<typeof configSchema>;
+export type TokenKeySource = Config['auth']['keys'];
+export type RedisTarget = NonNullable<Config['redis']>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
-function redisTarget(e: z.infer<typeof environmentSchema>): { redis?: RedisTarget } {
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return deepFreeze(parsed.data);
+}
+
+type Environment = z.output<typeof environmentSchema>;
+
+function tokenKeySource(e: Environment) {
+  if (e.AUTH_PUBLIC_KEY_FILE) {
+    return {
+      kind: 'public-key-file' as const,
+      path: e.AUTH_PUBLIC_KEY_FILE,
+      algorithm: e.AUTH_PUBLIC_KEY_ALGORITHM,
+    };
+  }
+  if (e.AUTH_JWKS_FILE) return { kind: 'jwks-file' as const, path: e.AUTH_JWKS_FILE };
+  return {
+    kind: 'hs256-secret' as const,
+    secret: e.AUTH_HS256_SECRET ?? DEVELOPMENT_SECRET,
+    isDevelopmentSecret: e.AUTH_HS256_SECRET === undefined,
+  };
+}
+
+function redisTarget(e: Environment) {
   const commandTimeoutMs = e.REDIS_COMMAND_TIMEOUT_MS;
-  if (e.REDIS_URL) return { redis: { kind: 'standalone', url: e.REDIS_URL, commandTimeoutMs } };
-  if (!e.REDIS_CLUSTER_NODES) return {};
+  if (e.REDIS_URL) return { kind: 'standalone' as const, url: e.REDIS_URL, commandTimeoutMs };
+  if (!e.REDIS_CLUSTER_NODES) return undefined;
   const nodes = e.REDIS_CLUSTER_NODES.split(',').map((node) => {
     const at = node.lastIndexOf(':');
     return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
   });
   return {
-    redis: {
-      kind: 'cluster',
-      nodes,
-      ...(e.REDIS_USERNAME && { username: e.REDIS_USERNAME }),
-      ...(e.REDIS_PASSWORD && { password: e.REDIS_PASSWORD }),
-      commandTimeoutMs,
-    },
+    kind: 'cluster' as const,
+    nodes,
+    ...(e.REDIS_USERNAME && { username: e.REDIS_USERNAME }),
+    ...(e.REDIS_PASSWORD && { password: e.REDIS_PASSWORD }),
+    commandTimeoutMs,
   };
 }
 
