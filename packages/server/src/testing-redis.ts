@@ -1,6 +1,7 @@
-// Real Redis servers for tests: Debian's redis-server on free loopback ports, each in a temporary
-// directory, stopped (and the directory removed) by the test. Never a mock of Redis. A missing
-// redis-server fails the test that needs it (CI installs it: .ci/run).
+// Real Redis servers for tests (the server's, the conformance suite's and the Schemathesis run's):
+// Debian's redis-server on free loopback ports, each in a temporary directory, stopped (and the
+// directory removed) by the test. Never a mock of Redis. A missing redis-server fails the test that
+// needs it (CI installs it: .ci/run).
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -9,7 +9,7 @@ import {
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../support/redis-server.ts';
+} from '../../src/testing-redis.ts';
 import { describeInviteStoreContract } from './invite-store-contract.ts';
 
 describeInviteStoreContract('SQLite', {

@@ -13,7 +13,7 @@ import {
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../support/redis-server.ts';
+} from '../../src/testing-redis.ts';
 
 const logger = pino({ level: 'silent' });
 let server: RedisServer;

@@ -3,8 +3,8 @@
 // invitee, pipelined) in one, the wake-ups in one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
+import { type RedisServer, startRedisServer } from '../../src/testing-redis.ts';
 import { type CountingProxy, startCountingProxy } from '../support/counting-proxy.ts';
-import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
 
 const TITLE = 1827805096;
 let redis: RedisServer;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisInviteStore } from '../../src/invites/redis-invite-store.ts';
 import { checkEvictionPolicy, connectRedis, type RedisConnection } from '../../src/redis/connection.ts';
-import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
+import { type RedisServer, startRedisServer } from '../../src/testing-redis.ts';
 
 const servers: RedisServer[] = [];
 const connections: RedisConnection[] = [];

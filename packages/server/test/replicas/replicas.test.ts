@@ -9,7 +9,7 @@ import {
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../support/redis-server.ts';
+} from '../../src/testing-redis.ts';
 import { call, credential, type Replica, startReplica } from '../support/replica.ts';
 
 const TITLE = 1827805096;
