@@ -15,12 +15,14 @@ import { type RunningTarget, startTarget } from './runner.ts';
 import { median, pairedRatio } from './stats.ts';
 import {
   type Credentials,
+  DISTINCT_SENDERS_FROM,
   INVITE_PATH,
   inviteBody,
   inviteRequestHeaders,
   MAX_INVITEES,
   mintBenchCredentials,
   registerInviteeEndpoints,
+  SENDER,
 } from './workload.ts';
 
 export interface BenchPlan {
@@ -37,6 +39,9 @@ export interface BenchPlan {
   /** Consecutive runs of a fixed number of requests against one fresh service process (the
    * headline configuration), memory after each: RSS after so many requests, and whether it grows. */
   soak?: { runs: number; requests: number };
+  /** Requests each from a sender of its own, against one fresh process of each configuration
+   * named: what per-sender state (rate windows) costs in memory, in the process or in Redis. */
+  distinctSenders?: { requests: number; configurations: string[] };
 }
 
 export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
@@ -62,6 +67,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     profileSeconds: 6,
     profiled: ['bare-express', 'validator-floor', 'service-1'],
     soak: { runs: 3, requests: 100_000 },
+    distinctSenders: { requests: 100_000, configurations: ['service-1', 'service-1-redis'] },
   },
   quick: {
     name: 'quick',
@@ -89,6 +95,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     roundSeconds: 1,
     profileSeconds: 0,
     profiled: [],
+    distinctSenders: { requests: 2000, configurations: ['service-1', 'service-1-redis'] },
   },
 };
 
@@ -132,6 +139,17 @@ export interface SoakResult {
   runs: { requests: number; requestsPerSecond: number; errors: number; non2xx: number; rssKb: number }[];
 }
 
+export interface DistinctSendersResult {
+  id: string;
+  label: string;
+  requests: number;
+  requestsPerSecond: number;
+  errors: number;
+  non2xx: number;
+  startupRssKb: number;
+  rssKb: number;
+}
+
 export interface BenchResult {
   plan: BenchPlan;
   startedAt: Date;
@@ -139,6 +157,7 @@ export interface BenchResult {
   results: ConfigurationResult[];
   profiles: ProfileResult[];
   soak: SoakResult | undefined;
+  distinctSenders: DistinctSendersResult[];
   /** full pipeline (1 invitee) / bare Express, paired by round. */
   headlineRatio: number;
 }
@@ -262,6 +281,14 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
     await stopAll(running);
 
     const soak = plan.soak && (await runSoak(plan.soak, configurations, load, credentials, progress));
+    const distinctSenders: DistinctSendersResult[] = [];
+    for (const id of plan.distinctSenders?.configurations ?? []) {
+      const configuration = configurations.find((c) => c.id === id);
+      if (!configuration || !plan.distinctSenders) continue;
+      distinctSenders.push(
+        await runDistinctSenders(plan.distinctSenders.requests, configuration, load, credentials, progress),
+      );
+    }
 
     const profiles: ProfileResult[] = [];
     for (const id of plan.profileSeconds > 0 ? plan.profiled : []) {
@@ -278,6 +305,7 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       results,
       profiles,
       soak,
+      distinctSenders,
       headlineRatio: pairedRatio(rps(HEADLINE), rps('bare-express')),
     };
   } finally {
@@ -373,6 +401,42 @@ async function runSoak(
       );
     }
     return result;
+  } finally {
+    await target.stop();
+  }
+}
+
+async function runDistinctSenders(
+  requests: number,
+  configuration: Configuration,
+  load: LoadGenerator,
+  credentials: Credentials,
+  progress: Progress,
+): Promise<DistinctSendersResult> {
+  const target = await startTarget(configuration.process);
+  target.agent.destroy();
+  try {
+    await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
+    const startupRssKb = target.memory().rssKb;
+    const done = await load.run({
+      ...jobFor(configuration, target, credentials, 32, 600),
+      amount: requests,
+      distinctSenders: { placeholder: SENDER, firstSender: DISTINCT_SENDERS_FROM },
+    });
+    const { rssKb } = target.memory();
+    progress(
+      `distinct senders ${configuration.id}: ${done.requests} requests at ${done.requestsPerSecond.toFixed(0)}/s, RSS ${(rssKb / 1024).toFixed(0)} MB, ${done.errors} errors, ${done.non2xx} non-2xx`,
+    );
+    return {
+      id: configuration.id,
+      label: configuration.label,
+      requests: done.requests,
+      requestsPerSecond: done.requestsPerSecond,
+      errors: done.errors,
+      non2xx: done.non2xx,
+      startupRssKb,
+      rssKb,
+    };
   } finally {
     await target.stop();
   }

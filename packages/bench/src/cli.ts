@@ -66,6 +66,10 @@ const soakFailures = (bench.soak?.runs ?? []).filter((run) => run.errors > 0 || 
 for (const [i, run] of soakFailures.entries()) {
   console.error(`soak run ${i + 1}: ${run.errors} errors, ${run.non2xx} non-2xx`);
 }
+const distinctFailures = bench.distinctSenders.filter((run) => run.errors > 0 || run.non2xx > 0);
+for (const run of distinctFailures) {
+  console.error(`distinct senders ${run.id}: ${run.errors} errors, ${run.non2xx} non-2xx`);
+}
 say('');
 say(`full-pipeline/bare-express: ${bench.headlineRatio.toFixed(2)}`);
 if (plan.name === 'ci' && failures.length + soakFailures.length > 0) process.exit(1);

@@ -1,7 +1,13 @@
 // Renders a bench run as Markdown: the table of BENCHMARKS.md and the lines the CLI prints.
 
 import { serviceNodeFlags } from '@server-invites/server/build';
-import type { BenchResult, ConfigurationResult, ProfileResult, SoakResult } from './bench.ts';
+import type {
+  BenchResult,
+  ConfigurationResult,
+  DistinctSendersResult,
+  ProfileResult,
+  SoakResult,
+} from './bench.ts';
 import type { Machine } from './machine.ts';
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -92,6 +98,17 @@ export function soakTable(soak: SoakResult): string {
     ...soak.runs.map(
       (run, i) =>
         `| ${i + 1} | ${thousands(run.requests)} | ${thousands(run.requestsPerSecond)} | ${run.errors} | ${run.non2xx} | ${mb(run.rssKb)} |`,
+    ),
+  ].join('\n');
+}
+
+export function distinctSendersTable(results: readonly DistinctSendersResult[]): string {
+  return [
+    '| configuration | requests | requests/s | errors | non-2xx | RSS at start | RSS after |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${thousands(r.requests)} | ${thousands(r.requestsPerSecond)} | ${r.errors} | ${r.non2xx} | ${mb(r.startupRssKb)} | ${mb(r.rssKb)} |`,
     ),
   ].join('\n');
 }
@@ -207,6 +224,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
           `One fresh process of "${bench.soak.label}", loaded by the same 32 connections; VmRSS after each run.`,
           '',
           soakTable(bench.soak),
+          '',
+        ]
+      : []),
+    ...(bench.distinctSenders.length > 0
+      ? [
+          `### ${thousands(bench.distinctSenders[0]?.requests ?? 0)} requests, each from a sender of its own`,
+          '',
+          'One fresh process of each configuration, loaded by 32 connections; every request names a new sender, so every request opens rate windows of its own (in the process, or in Redis); VmRSS at start and after the run.',
+          '',
+          distinctSendersTable(bench.distinctSenders),
           '',
         ]
       : []),
