@@ -32,8 +32,11 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RedisServerOptions {
-  /** AOF on, fsync every write: for the persistence tests. */
-  appendOnly?: boolean;
+  /**
+   * AOF on, with this fsync policy (`always` for the persistence tests; `everysec`, as the README
+   * recommends, for the bench); absent: no AOF.
+   */
+  appendfsync?: 'always' | 'everysec';
   cluster?: boolean;
 }
 
@@ -70,7 +73,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     'no',
     '--maxmemory-policy',
     'noeviction',
-    ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.appendfsync
+      ? ['--appendonly', 'yes', '--appendfsync', options.appendfsync]
+      : ['--appendonly', 'no']),
     ...(options.cluster
       ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')]
       : []),

@@ -27,7 +27,7 @@ beforeAll(async () => {
   [, redis, cluster, game] = await Promise.all([
     buildService(bundleDir),
     // AOF with fsync on every write: the restart test loses nothing it was told was stored.
-    startRedisServer({ appendOnly: true }),
+    startRedisServer({ appendfsync: 'always' }),
     startRedisCluster(),
     credential({ kind: 'service', titleIds: [TITLE] }),
   ]);
