@@ -4,10 +4,16 @@
 // Base version (what the working-tree spec is compared with):
 //   - `ref` given: spec/openapi.yaml at that ref (a branch, tag or commit, e.g. `origin/main`).
 //   - otherwise, if the working-tree spec differs from HEAD's: HEAD's spec (the change being made);
-//   - otherwise: the spec as of the previous commit that changed spec/openapi.yaml (second entry of
-//     `git log --format=%H -- spec/openapi.yaml`), i.e. the previous published version. With no such
-//     commit there is nothing to compare: it says so and exits 0 (a shallow clone has no history:
-//     fetch it, e.g. `fetch-depth: 0` in GitHub Actions).
+//   - otherwise: the previous version of the contract, i.e. the spec as of the newest commit that
+//     changed spec/openapi.yaml with an info.version other than the working tree's. A version is
+//     often built over several commits (several branches merged into one release); each of them
+//     is compared with the version before, not with its sibling, so the major bump made in the
+//     first commit still covers the breaking changes of the next. When the history holds one
+//     version only: the previous commit that changed the spec. With neither there is nothing to
+//     compare: it says so and exits 0 (a shallow clone has no history: fetch it, e.g.
+//     `fetch-depth: 0` in GitHub Actions).
+//   Git cannot tell whether a version was published: changing a published version without a bump
+//   is the reviewer's to catch (the output names the version compared with).
 //
 // Rules: `oasdiff breaking <base> <revision> --fail-on ERR --severity-levels scripts/oasdiff-levels.txt`.
 // The levels file (one `<rule-id> <ERR|WARN|INFO>` per line; oasdiff allows no comments in it) raises
@@ -114,6 +120,12 @@ function specVersion(file: string): string {
   const version = parse(readFileSync(file, 'utf8'))?.info?.version;
   if (typeof version !== 'string') throw new Error(`${file} has no info.version`);
   return version;
+}
+
+/** info.version of the spec at a commit; undefined when it has none. */
+function versionAt(repo: string, commit: string): string | undefined {
+  const version = parse(git(repo, ['show', `${commit}:${SPEC}`]))?.info?.version;
+  return typeof version === 'string' ? version : undefined;
 }
 
 function majorOf(version: string): number | undefined {
@@ -223,6 +235,13 @@ export function resolveBase(repo: string, ref?: string): Base {
   if (!gitSucceeds(repo, ['diff', '--quiet', 'HEAD', '--', SPEC]))
     return { ref: 'HEAD', reason: 'the working-tree spec differs from HEAD' };
   const commits = git(repo, ['log', '--format=%H', '--', SPEC]).split('\n').filter(Boolean);
+  const current = specVersion(join(repo, SPEC));
+  for (const commit of commits.slice(1)) {
+    const version = versionAt(repo, commit);
+    if (version !== undefined && version !== current) {
+      return { ref: commit, reason: `the previous version of the contract, ${version}` };
+    }
+  }
   const previous = commits[1];
   if (previous) return { ref: previous, reason: `the previous commit that changed ${SPEC}` };
   const shallow = git(repo, ['rev-parse', '--is-shallow-repository']).trim() === 'true';

@@ -211,6 +211,32 @@ describe('specDiff (the command) in a git repository', () => {
     expect(output).toContain('[request-property-max-items-decreased]');
   });
 
+  test('a major version built over several commits: each is compared with the previous version, and passes', () => {
+    const previousVersion = git('log', '-1', '--format=%H', '--', 'spec/openapi.yaml').trim();
+    commitSpec(
+      variant('major-first', (doc) => {
+        removeConnectionString(doc);
+        doc.setIn(['info', 'version'], nextMajor);
+      }),
+      'new major: connectionString removed',
+    );
+    commitSpec(
+      variant('major-second', (doc) => {
+        removeConnectionString(doc);
+        // Fewer than the previous version's 8 (the commit before tightened it from 16).
+        doc.setIn([...request, 'invitedUsers', 'maxItems'], 4);
+        doc.setIn(['info', 'version'], nextMajor);
+      }),
+      'same major: invitedUsers tightened too',
+    );
+    capture();
+    expect(resolveBase(repo)).toMatchObject({ ref: previousVersion });
+    expect(specDiff(repo)).toBe(0);
+    expect(output).toContain(`the previous version of the contract, ${version}`);
+    expect(output).toContain('[request-property-max-items-decreased]');
+    expect(output).toContain('[request-property-removed]');
+  });
+
   test('explicit ref equal to the working tree: passes', () => {
     capture();
     expect(specDiff(repo, 'HEAD')).toBe(0);

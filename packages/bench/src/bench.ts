@@ -10,16 +10,19 @@ import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
 import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
 import type { MemorySample } from './process-stats.ts';
 import { type CpuProfile, type ProfileSummary, summarizeProfile } from './profile.ts';
+import { type BenchRedis, type RedisCounters, startBenchRedis } from './redis.ts';
 import { type RunningTarget, startTarget } from './runner.ts';
 import { median, pairedRatio } from './stats.ts';
 import {
   type Credentials,
+  DISTINCT_SENDERS_FROM,
   INVITE_PATH,
   inviteBody,
   inviteRequestHeaders,
   MAX_INVITEES,
   mintBenchCredentials,
   registerInviteeEndpoints,
+  SENDER,
 } from './workload.ts';
 
 export interface BenchPlan {
@@ -36,6 +39,9 @@ export interface BenchPlan {
   /** Consecutive runs of a fixed number of requests against one fresh service process (the
    * headline configuration), memory after each: RSS after so many requests, and whether it grows. */
   soak?: { runs: number; requests: number };
+  /** Requests each from a sender of its own, against one fresh process of each configuration
+   * named: what per-sender state (rate windows) costs in memory, in the process or in Redis. */
+  distinctSenders?: { requests: number; configurations: string[] };
 }
 
 export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
@@ -47,6 +53,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       'validator-floor',
       'service-1',
       'service-16',
+      'service-1-redis',
       'service-1-warn',
       'service-1-no-metrics',
       'service-1-default-heap',
@@ -60,6 +67,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     profileSeconds: 6,
     profiled: ['bare-express', 'validator-floor', 'service-1'],
     soak: { runs: 3, requests: 100_000 },
+    distinctSenders: { requests: 100_000, configurations: ['service-1', 'service-1-redis'] },
   },
   quick: {
     name: 'quick',
@@ -73,13 +81,21 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
   },
   ci: {
     name: 'ci',
-    configurations: ['raw-http', 'bare-express', 'service-1', 'service-16', 'service-1-warn'],
+    configurations: [
+      'raw-http',
+      'bare-express',
+      'service-1',
+      'service-16',
+      'service-1-redis',
+      'service-1-warn',
+    ],
     connections: 8,
     warmupSeconds: 0.5,
     rounds: 1,
     roundSeconds: 1,
     profileSeconds: 0,
     profiled: [],
+    distinctSenders: { requests: 2000, configurations: ['service-1', 'service-1-redis'] },
   },
 };
 
@@ -109,6 +125,8 @@ export interface ConfigurationResult {
   peakRssKb: number;
   ratioToBareExpress: number;
   ratioToRawHttp: number;
+  /** For a configuration on Redis: what one answered request cost Redis (medians over rounds). */
+  redis?: { roundTripsPerRequest: number; commandsPerRequest: number };
 }
 
 export interface ProfileResult {
@@ -125,6 +143,17 @@ export interface SoakResult {
   runs: { requests: number; requestsPerSecond: number; errors: number; non2xx: number; rssKb: number }[];
 }
 
+export interface DistinctSendersResult {
+  id: string;
+  label: string;
+  requests: number;
+  requestsPerSecond: number;
+  errors: number;
+  non2xx: number;
+  startupRssKb: number;
+  rssKb: number;
+}
+
 export interface BenchResult {
   plan: BenchPlan;
   startedAt: Date;
@@ -132,6 +161,7 @@ export interface BenchResult {
   results: ConfigurationResult[];
   profiles: ProfileResult[];
   soak: SoakResult | undefined;
+  distinctSenders: DistinctSendersResult[];
   /** full pipeline (1 invitee) / bare Express, paired by round. */
   headlineRatio: number;
 }
@@ -144,9 +174,14 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
   await buildService();
   const credentials = await mintBenchCredentials();
   const dataRoot = await mkdtemp(join(tmpdir(), 'bench-data-'));
-  const configurations = selectConfigurations(plan.configurations, credentials, dataRoot);
+  const needsRedis = selectConfigurations(plan.configurations, credentials, dataRoot).some(
+    (c) => c.usesRedis,
+  );
+  const redis: BenchRedis | undefined = needsRedis ? await startBenchRedis() : undefined;
+  const configurations = selectConfigurations(plan.configurations, credentials, dataRoot, redis?.url);
   const load = startLoadGenerator();
   const running = new Map<string, RunningTarget>();
+  const redisCost = new Map<string, { roundTrips: number[]; commands: number[] }>();
   try {
     const startup = new Map<string, { ms: number; first: FirstRequestCheck | undefined }>();
     for (const configuration of configurations) {
@@ -195,11 +230,14 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
         const target = running.get(configuration.id) as RunningTarget;
         const gcBefore = await target.gcTotals();
         const cpuBefore = target.cpuSeconds();
+        const redisBefore = configuration.usesRedis ? await redis?.counters() : undefined;
         const result = await load.run(
           jobFor(configuration, target, credentials, plan.connections, plan.roundSeconds),
         );
         const cpuUs = (target.cpuSeconds() - cpuBefore) * 1e6;
         const gcAfter = await target.gcTotals();
+        if (redis && redisBefore)
+          recordRedisCost(redisCost, configuration.id, redisBefore, await redis.counters(), result.requests);
         rounds.get(configuration.id)?.push(result);
         if (result.requests > 0) {
           cpuPerRequest.get(configuration.id)?.push(cpuUs / result.requests);
@@ -250,11 +288,25 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
         peakRssKb: Math.max(0, ...samples.map((s) => s.peakRssKb)),
         ratioToBareExpress: pairedRatio(rps(configuration.id), rps('bare-express')),
         ratioToRawHttp: pairedRatio(rps(configuration.id), rps('raw-http')),
+        ...(redisCost.has(configuration.id) && {
+          redis: {
+            roundTripsPerRequest: median(redisCost.get(configuration.id)?.roundTrips ?? []),
+            commandsPerRequest: median(redisCost.get(configuration.id)?.commands ?? []),
+          },
+        }),
       };
     });
     await stopAll(running);
 
     const soak = plan.soak && (await runSoak(plan.soak, configurations, load, credentials, progress));
+    const distinctSenders: DistinctSendersResult[] = [];
+    for (const id of plan.distinctSenders?.configurations ?? []) {
+      const configuration = configurations.find((c) => c.id === id);
+      if (!configuration || !plan.distinctSenders) continue;
+      distinctSenders.push(
+        await runDistinctSenders(plan.distinctSenders.requests, configuration, load, credentials, progress),
+      );
+    }
 
     const profiles: ProfileResult[] = [];
     for (const id of plan.profileSeconds > 0 ? plan.profiled : []) {
@@ -271,17 +323,40 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       results,
       profiles,
       soak,
+      distinctSenders,
       headlineRatio: pairedRatio(rps(HEADLINE), rps('bare-express')),
     };
   } finally {
     await stopAll(running);
     await load.close();
+    await redis?.stop();
     await rm(dataRoot, { recursive: true, force: true });
   }
 }
 
-function selectConfigurations(ids: string[], credentials: Credentials, dataRoot: string): Configuration[] {
-  const all = allConfigurations(credentials, dataRoot);
+/** Redis's own counters over a round, per answered request (the service's 1 s health PING included). */
+function recordRedisCost(
+  costs: Map<string, { roundTrips: number[]; commands: number[] }>,
+  id: string,
+  before: RedisCounters,
+  after: RedisCounters,
+  requests: number,
+): void {
+  if (requests === 0) return;
+  const cost = costs.get(id) ?? { roundTrips: [], commands: [] };
+  // Minus the INFO call that read `after`.
+  cost.roundTrips.push((after.readsProcessed - before.readsProcessed - 1) / requests);
+  cost.commands.push((after.commandsProcessed - before.commandsProcessed - 1) / requests);
+  costs.set(id, cost);
+}
+
+function selectConfigurations(
+  ids: string[],
+  credentials: Credentials,
+  dataRoot: string,
+  redisUrl?: string,
+): Configuration[] {
+  const all = allConfigurations(credentials, dataRoot, redisUrl);
   return ids.map((id) => {
     const configuration = all.find((c) => c.id === id);
     if (!configuration) throw new Error(`unknown configuration ${id}`);
@@ -344,6 +419,42 @@ async function runSoak(
       );
     }
     return result;
+  } finally {
+    await target.stop();
+  }
+}
+
+async function runDistinctSenders(
+  requests: number,
+  configuration: Configuration,
+  load: LoadGenerator,
+  credentials: Credentials,
+  progress: Progress,
+): Promise<DistinctSendersResult> {
+  const target = await startTarget(configuration.process);
+  target.agent.destroy();
+  try {
+    await registerInviteeEndpoints(target.url, credentials, MAX_INVITEES);
+    const startupRssKb = target.memory().rssKb;
+    const done = await load.run({
+      ...jobFor(configuration, target, credentials, 32, 600),
+      amount: requests,
+      distinctSenders: { placeholder: SENDER, firstSender: DISTINCT_SENDERS_FROM },
+    });
+    const { rssKb } = target.memory();
+    progress(
+      `distinct senders ${configuration.id}: ${done.requests} requests at ${done.requestsPerSecond.toFixed(0)}/s, RSS ${(rssKb / 1024).toFixed(0)} MB, ${done.errors} errors, ${done.non2xx} non-2xx`,
+    );
+    return {
+      id: configuration.id,
+      label: configuration.label,
+      requests: done.requests,
+      requestsPerSecond: done.requestsPerSecond,
+      errors: done.errors,
+      non2xx: done.non2xx,
+      startupRssKb,
+      rssKb,
+    };
   } finally {
     await target.stop();
   }

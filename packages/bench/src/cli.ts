@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchResult, PLANS, runBench } from './bench.ts';
 import { describeMachine } from './machine.ts';
-import { benchmarksMarkdown, resultsTable } from './markdown.ts';
+import { benchmarksMarkdown, redisTable, resultsTable } from './markdown.ts';
 
 // `pnpm run bench -- --quick` passes the `--` on.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -44,6 +44,8 @@ if (values.render) {
 }
 say('');
 say(resultsTable(bench.results));
+const onRedis = redisTable(bench.results);
+if (onRedis) say(`\n${onRedis}`);
 
 if (output) {
   const findings = await readFile(`${packageDir}findings.md`, 'utf8').catch(() => '');
@@ -63,6 +65,10 @@ for (const failure of failures) {
 const soakFailures = (bench.soak?.runs ?? []).filter((run) => run.errors > 0 || run.non2xx > 0);
 for (const [i, run] of soakFailures.entries()) {
   console.error(`soak run ${i + 1}: ${run.errors} errors, ${run.non2xx} non-2xx`);
+}
+const distinctFailures = bench.distinctSenders.filter((run) => run.errors > 0 || run.non2xx > 0);
+for (const run of distinctFailures) {
+  console.error(`distinct senders ${run.id}: ${run.errors} errors, ${run.non2xx} non-2xx`);
 }
 say('');
 say(`full-pipeline/bare-express: ${bench.headlineRatio.toFixed(2)}`);

@@ -13,6 +13,8 @@ export interface Configuration {
   role: Role;
   /** How many invitees the request names. */
   invitees: number;
+  /** Runs on the bench's Redis (REDIS_URL set to it). */
+  usesRedis?: boolean;
   process: ProcessSpec;
 }
 
@@ -64,8 +66,15 @@ export function serviceProcess(
   } satisfies ProcessSpec;
 }
 
-/** `dataRoot`: a fresh directory; each service process keeps its SQLite invite store in a folder of it. */
-export function allConfigurations(credentials: Credentials, dataRoot: string): Configuration[] {
+/**
+ * `dataRoot`: a fresh directory; each service process keeps its SQLite invite store in a folder of it.
+ * `redisUrl`: the bench's Redis, for the configurations that use it.
+ */
+export function allConfigurations(
+  credentials: Credentials,
+  dataRoot: string,
+  redisUrl = 'redis://127.0.0.1:6379',
+): Configuration[] {
   const dataDir = (id: string) => join(dataRoot, id);
   return [
     {
@@ -102,6 +111,18 @@ export function allConfigurations(credentials: Credentials, dataRoot: string): C
       role: 'service',
       invitees: 16,
       process: serviceProcess(credentials, 'info', dataDir('service-16')),
+    },
+    {
+      id: 'service-1-redis',
+      label:
+        'service, full pipeline, 1 invitee, on Redis (one replica, Redis on the same machine; request log at info)',
+      role: 'service',
+      invitees: 1,
+      usesRedis: true,
+      process: {
+        ...serviceProcess(credentials, 'info', dataDir('unused')),
+        env: { ...serviceEnv(credentials, 'info', dataDir('unused')), REDIS_URL: redisUrl },
+      },
     },
     {
       id: 'service-1-warn',

@@ -19,6 +19,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
     pipelining: 1,
     duration: job.durationSeconds,
     ...(job.amount === undefined ? {} : { amount: job.amount }),
+    ...(job.distinctSenders && {
+      requests: [{ setupRequest: distinctSender(job.distinctSenders, job.body ?? '') }],
+    }),
     timeout: 10,
   };
   const instance = autocannon(options, (error, result) => finish(error, result));
@@ -39,6 +42,20 @@ async function run(job: LoadJob): Promise<LoadResult> {
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
     ),
+  };
+}
+
+/** Rewrites each request's body with the next sender of a run of distinct XUIDs. */
+function distinctSender(
+  { placeholder, firstSender }: NonNullable<LoadJob['distinctSenders']>,
+  body: string,
+): (request: autocannon.Request) => autocannon.Request {
+  const [before, after] = body.split(placeholder) as [string, string];
+  let next = BigInt(firstSender);
+  return (request) => {
+    request.body = `${before}${next}${after}`;
+    next += 1n;
+    return request;
   };
 }
 

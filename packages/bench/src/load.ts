@@ -11,6 +11,11 @@ export interface LoadJob {
   durationSeconds: number;
   /** Stop after this many requests instead (durationSeconds then only bounds the run). */
   amount?: number;
+  /**
+   * Each request from a sender of its own: this text (a XUID in `body`) is replaced in every
+   * request by the next of a run of distinct XUIDs starting at `firstSender`.
+   */
+  distinctSenders?: { placeholder: string; firstSender: string };
 }
 
 export interface LoadResult {

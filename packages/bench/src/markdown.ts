@@ -1,7 +1,13 @@
 // Renders a bench run as Markdown: the table of BENCHMARKS.md and the lines the CLI prints.
 
 import { serviceNodeFlags } from '@server-invites/server/build';
-import type { BenchResult, ConfigurationResult, ProfileResult, SoakResult } from './bench.ts';
+import type {
+  BenchResult,
+  ConfigurationResult,
+  DistinctSendersResult,
+  ProfileResult,
+  SoakResult,
+} from './bench.ts';
 import type { Machine } from './machine.ts';
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -31,6 +37,23 @@ export function resultsTable(results: readonly ConfigurationResult[]): string {
     '| configuration | requests/s | p50 ms | p99 ms | server CPU µs/request | allocated KB/request | GC share of CPU | errors | non-2xx | peak RSS | / bare Express | / raw node:http |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+/** What a request cost Redis, for the configurations on Redis (from Redis's INFO stats). */
+export function redisTable(results: readonly ConfigurationResult[]): string {
+  const rows = results.flatMap((r) =>
+    r.redis
+      ? [
+          `| ${r.label} | ${fixed(r.redis.roundTripsPerRequest, 2)} | ${fixed(r.redis.commandsPerRequest, 2)} | ${mb(r.memory.at(-1)?.rssKb ?? 0)} |`,
+        ]
+      : [],
+  );
+  if (rows.length === 0) return '';
+  return [
+    '| configuration | Redis round trips per send | Redis commands per send | service RSS after the last round |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
   ].join('\n');
 }
 
@@ -77,6 +100,17 @@ export function soakTable(soak: SoakResult): string {
     ...soak.runs.map(
       (run, i) =>
         `| ${i + 1} | ${thousands(run.requests)} | ${thousands(run.requestsPerSecond)} | ${run.errors} | ${run.non2xx} | ${mb(run.rssKb)} |`,
+    ),
+  ].join('\n');
+}
+
+export function distinctSendersTable(results: readonly DistinctSendersResult[]): string {
+  return [
+    '| configuration | requests | requests/s | errors | non-2xx | RSS at start | RSS after |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${thousands(r.requests)} | ${thousands(r.requestsPerSecond)} | ${r.errors} | ${r.non2xx} | ${mb(r.startupRssKb)} | ${mb(r.rssKb)} |`,
     ),
   ].join('\n');
 }
@@ -159,6 +193,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
     '',
     `**full-pipeline/bare-express: ${fixed(bench.headlineRatio, 2)}** (1-invitee request, request log at info).${floorLine(bench)}`,
     '',
+    ...(redisTable(bench.results)
+      ? [
+          '### The service on Redis',
+          '',
+          "One replica with REDIS_URL set, Redis (redis-server, AOF everysec, noeviction) on the same machine. Round trips: Redis's `total_reads_processed` over the round (one read per pipelined batch a client sends), per answered request; under concurrent load auto-pipelining shares one batch among several requests, so this is below the at most 3 sequential round trips of one send (counted alone in packages/server/test/invites/redis-round-trips.test.ts). Commands: `total_commands_processed` (the commands scripts run included), per answered request. The invitee has a registered device (as in the SQLite rows), so a send is the two rate windows, the delivery script (store, queue, trim to 100) and the wake-up.",
+          '',
+          redisTable(bench.results),
+          '',
+        ]
+      : []),
     '### Requests/s per round',
     '',
     roundsTable(bench.results),
@@ -182,6 +226,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
           `One fresh process of "${bench.soak.label}", loaded by the same 32 connections; VmRSS after each run.`,
           '',
           soakTable(bench.soak),
+          '',
+        ]
+      : []),
+    ...(bench.distinctSenders.length > 0
+      ? [
+          `### ${thousands(bench.distinctSenders[0]?.requests ?? 0)} requests, each from a sender of its own`,
+          '',
+          'One fresh process of each configuration, loaded by 32 connections; every request names a new sender, so every request opens rate windows of its own (in the process, or in Redis); VmRSS at start and after the run.',
+          '',
+          distinctSendersTable(bench.distinctSenders),
           '',
         ]
       : []),

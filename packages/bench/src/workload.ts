@@ -5,6 +5,8 @@ import { mintCredential } from '@server-invites/server';
 export const TITLE_ID = 1827805096;
 export const INVITE_PATH = `/titles/${TITLE_ID}/invites/server`;
 export const SENDER = '2533274792693551';
+/** The first of the distinct senders of the distinct-sender run (never SENDER). */
+export const DISTINCT_SENDERS_FROM = '3000000000000000';
 
 /** The most invitees a configuration's request names (the contract's maximum). */
 export const MAX_INVITEES = 16;

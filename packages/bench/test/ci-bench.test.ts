@@ -12,5 +12,20 @@ describe('the CI bench', () => {
     expect(failures).toEqual([]);
     expect(bench.results.map((r) => r.id)).toEqual(PLANS.ci.configurations);
     for (const result of bench.results) expect(result.rounds[0]?.requests).toBeGreaterThan(0);
+    // The service on Redis: a send stays within the three round trips the server's tests count.
+    const onRedis = bench.results.find((r) => r.id === 'service-1-redis');
+    expect(onRedis?.redis?.roundTripsPerRequest).toBeGreaterThan(0);
+    expect(onRedis?.redis?.roundTripsPerRequest).toBeLessThanOrEqual(3);
+    // Every request from a new sender, on each store: all answered 204.
+    expect(
+      bench.distinctSenders.map((run) => ({
+        id: run.id,
+        requests: run.requests,
+        failed: run.errors + run.non2xx,
+      })),
+    ).toEqual([
+      { id: 'service-1', requests: 2000, failed: 0 },
+      { id: 'service-1-redis', requests: 2000, failed: 0 },
+    ]);
   }, 120_000);
 });

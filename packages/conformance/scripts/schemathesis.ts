@@ -2,7 +2,8 @@
 // examples, coverage and fuzzing phases with every check against the real server and the Prism
 // mock, and prints one line per target: `schemathesis: <target>: N cases, M failures`.
 //
-// - The server starts with `pnpm start` on a free port, its throttling raised by configuration
+// - The server starts with `pnpm start` on a free port, and a second time (`pnpm serve`, the same
+//   build) on a real redis-server, its throttling raised by configuration
 //   (Schemathesis sends thousands of invites for one sender and title); its credentials come from
 //   `pnpm --silent run token` (not `pnpm token`: pnpm has a built-in command of that name).
 // - The mock is `prism mock` on the spec (@server-invites/mock).
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { specPath, startMock } from '@server-invites/mock';
+import { type RedisServer, startRedisServer } from '@server-invites/server/testing/redis';
 
 const schemathesisVersion = '4.32.5';
 const minimumCasesForOperation = 1000;
@@ -29,7 +31,7 @@ const venv = `${packageDir}.venv`;
 const reportRoot = `${packageDir}schemathesis-report`;
 
 interface TargetRun {
-  name: 'server' | 'mock';
+  name: 'server' | 'server-on-redis' | 'mock';
   url: string;
   /** Checks left out for this target, each with its reason (printed). */
   excludedChecks: Array<{ check: string; reason: string }>;
@@ -194,12 +196,18 @@ async function runSchemathesis(
   };
 }
 
-async function main(): Promise<number> {
-  const bin = ensureVenv();
+/**
+ * The built service on a free port, its throttling raised by configuration; `pnpm start` builds it
+ * first, `pnpm serve` runs the build that is there. `env`: further variables (REDIS_URL).
+ */
+async function startService(
+  script: 'start' | 'serve',
+  env: Record<string, string> = {},
+): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const serverUrl = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}`;
   const raised = '1000000';
-  const server = spawn('pnpm', ['--silent', 'start'], {
+  const child = spawn('pnpm', ['--silent', script], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -212,21 +220,39 @@ async function main(): Promise<number> {
       THROTTLE_BURST_LIMIT: raised,
       THROTTLE_SUSTAIN_LIMIT: raised,
       CONCURRENCY_LIMIT_PER_CALLER: '1000',
+      ...env,
     },
   });
+  try {
+    await waitUntilReady(url, child);
+  } catch (error) {
+    await stopGroup(child);
+    throw error;
+  }
+  return { url, process: child };
+}
+
+async function main(): Promise<number> {
+  const bin = ensureVenv();
   const mock = await startMock();
+  const services: ChildProcess[] = [];
+  let redis: RedisServer | undefined;
   const results: string[] = [];
   let failed = false;
   try {
-    await waitUntilReady(serverUrl, server);
+    const server = await startService('start');
+    services.push(server.process);
+    // The same service on Redis: the contract holds whatever store is behind it.
+    redis = await startRedisServer();
+    const onRedis = await startService('serve', { REDIS_URL: redis.url });
+    services.push(onRedis.process);
+    const serverCredentials = {
+      serviceCredential: token(['--title', titleId]),
+      userCredential: token(['--user', userXuid]),
+    };
     const targets: TargetRun[] = [
-      {
-        name: 'server',
-        url: serverUrl,
-        excludedChecks: [],
-        serviceCredential: token(['--title', titleId]),
-        userCredential: token(['--user', userXuid]),
-      },
+      { name: 'server', url: server.url, excludedChecks: [], ...serverCredentials },
+      { name: 'server-on-redis', url: onRedis.url, excludedChecks: [], ...serverCredentials },
       {
         name: 'mock',
         url: mock.url,
@@ -250,7 +276,8 @@ async function main(): Promise<number> {
     }
   } finally {
     await mock.close();
-    await stopGroup(server);
+    await Promise.all(services.map(stopGroup));
+    await redis?.remove();
   }
   for (const line of results) process.stdout.write(`${line}\n`);
   return failed ? 1 : 0;

@@ -17,7 +17,7 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 TITLE_ID = int(os.environ["ST_TITLE_ID"])
 USER_XUID = os.environ["ST_USER_XUID"]
 USER_OPERATIONS = {"registerEndpoint", "unregisterEndpoint", "receiveInvites", "acknowledgeInvite"}
-# "server" or "mock": what the requests reach.
+# "server", "server-on-redis" or "mock": what the requests reach.
 TARGET = os.environ["ST_TARGET"]
 
 

@@ -1,10 +1,13 @@
 // The two implementations the suite holds to the contract.
 // - server: the real service, started from its package on port 0, twice: once with its limits
 //   raised (so that the many valid cases are not throttled) and once with tight limits for the
-//   throttling cases. Its traffic also goes through `prism proxy --errors` (see run.ts).
+//   throttling cases. Its traffic also goes through `prism proxy --errors` (see run.ts). It runs
+//   on its embedded SQLite store, and once more on Redis (a real redis-server per instance, so
+//   that the two instances' rate windows stay apart).
 // - mock: `prism mock` on the spec, serving its examples.
 import { type PrismInstance, startMock, startValidatingProxy } from '@server-invites/mock';
 import { startTestServer, type TestServer } from '@server-invites/server/testing';
+import { type RedisServer, startRedisServer } from '@server-invites/server/testing/redis';
 import type { Credential, TargetName } from './case.ts';
 
 export interface Limits {
@@ -80,15 +83,24 @@ export async function withValidatingProxies(
   };
 }
 
-export async function startServerTarget(): Promise<Target> {
+/** `store`: the service's embedded SQLite store (the default), or Redis. */
+export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): Promise<Target> {
   const servers: TestServer[] = [];
   const proxies: PrismInstance[] = [];
+  const redisServers: RedisServer[] = [];
   const closeAll = async () => {
     await Promise.allSettled(proxies.map((proxy) => proxy.close()));
     await Promise.allSettled(servers.map((server) => server.close()));
+    await Promise.allSettled(redisServers.map((redis) => redis.remove()));
   };
   const start = async (limits: Limits) => {
-    const server = await startTestServer({ throttle: limits });
+    let env: Record<string, string> = {};
+    if (store === 'redis') {
+      const redis = await startRedisServer();
+      redisServers.push(redis);
+      env = { REDIS_URL: redis.url };
+    }
+    const server = await startTestServer({ throttle: limits, env });
     servers.push(server);
     const proxied = await withValidatingProxies(server.url, limits, (credential) =>
       serverCredential(server, credential),
@@ -104,8 +116,7 @@ export async function startServerTarget(): Promise<Target> {
   }
   return {
     name: 'server',
-    description:
-      'server (@server-invites/server on port 0; traffic validated by prism proxy --errors, or by prism proxy reporting sl-violations for requests the contract forbids)',
+    description: `server (@server-invites/server on port 0, ${store === 'redis' ? 'on Redis' : 'on its embedded SQLite store'}; traffic validated by prism proxy --errors, or by prism proxy reporting sl-violations for requests the contract forbids)`,
     general: general.value,
     throttling: throttling.value,
     keepsState: true,

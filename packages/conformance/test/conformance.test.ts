@@ -11,9 +11,11 @@ const contract = loadContract();
 // The contract's cases, and the hostile-input corpus (cases/hostile.ts).
 const cases = [...allCases(contract), ...hostileCases];
 
-const targets: Array<{ name: TargetName; start: () => Promise<Target> }> = [
-  { name: 'server', start: startServerTarget },
-  { name: 'mock', start: startMockTarget },
+// The server twice, on each of its stores: both must hold to the contract, case for case.
+const targets: Array<{ label: string; name: TargetName; start: () => Promise<Target> }> = [
+  { label: 'server', name: 'server', start: () => startServerTarget('sqlite') },
+  { label: 'server on Redis', name: 'server', start: () => startServerTarget('redis') },
+  { label: 'mock', name: 'mock', start: startMockTarget },
 ];
 
 function outcome(expectation: Expectation): string {
@@ -39,7 +41,7 @@ function testName(target: TargetName, testCase: ConformanceCase): string {
   return name;
 }
 
-describe.each(targets)('$name', ({ name, start }) => {
+describe.each(targets)('$label', ({ label, name, start }) => {
   let target: Target;
   beforeAll(async () => {
     target = await start();
@@ -56,7 +58,7 @@ describe.each(targets)('$name', ({ name, start }) => {
         ? cases.filter((testCase) => plannedRoute(contract, testCase.request) === 'direct')
         : [];
     const lines = [
-      `${name}: ${cases.length} cases, ${excused.length} with a declared exception` +
+      `${label}: ${cases.length} cases, ${excused.length} with a declared exception` +
         (name === 'server' ? `, ${direct.length} sent past the validating proxies` : ''),
       ...excused.map((testCase) => `  excused: ${testName(name, testCase)}`),
       ...direct.map((testCase) => `  direct: ${testName(name, testCase)}`),

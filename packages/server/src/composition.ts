@@ -10,6 +10,8 @@ import { loadVerificationKey } from './credentials/keys.ts';
 import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
 import { createInviteNotifier, type InviteNotifier } from './invites/invite-notifier.ts';
+import { createRedisInviteNotifier } from './invites/redis-invite-notifier.ts';
+import { createRedisInviteStore } from './invites/redis-invite-store.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
@@ -21,9 +23,13 @@ import {
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
+import { checkEvictionPolicy, connectRedis } from './redis/connection.ts';
 import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
+import { redisLimiters } from './throttling/redis-limiters.ts';
+
+const REDIS_START_TIMEOUT_MS = 10_000;
 
 export interface Overrides {
   clock?: Clock;
@@ -65,17 +71,44 @@ export async function buildDependencies(
   // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
   const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>
     metrics.enabled ? instrument(value, metrics) : value;
-  const storeKind = overrides.store ? (overrides.storeKind ?? 'injected') : 'sqlite';
+  // With Redis configured, everything shared between replicas lives there: invites and
+  // registrations, wake-ups, rate windows. The in-flight limit stays per replica (README).
+  const redis = config.redis && !overrides.store ? connectRedis(config.redis, logger) : undefined;
+  if (redis) {
+    redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
+    // Start-up waits a while for Redis; without it the instance still starts, not ready (503).
+    if (!(await redis.connected(REDIS_START_TIMEOUT_MS))) {
+      logger.warn('Redis is not reachable yet; readiness answers 503 until it is');
+    }
+  }
+  const storeKind = overrides.store ? (overrides.storeKind ?? 'injected') : redis ? 'redis' : 'sqlite';
   const store = measured(
     overrides.store ??
-      createSqliteInviteStore({
-        path: config.invites.storePath,
-        clock,
-        maxPendingPerUser: config.invites.maxPendingPerUser,
-      }),
+      (redis
+        ? createRedisInviteStore({
+            client: redis.client,
+            clock,
+            maxPendingPerUser: config.invites.maxPendingPerUser,
+            onClose: () => void redis.close(),
+          })
+        : createSqliteInviteStore({
+            path: config.invites.storePath,
+            clock,
+            maxPendingPerUser: config.invites.maxPendingPerUser,
+          })),
     (value) => instrumentInviteStore(value, metrics, storeKind),
   );
-  const notifier = measured(overrides.notifier ?? createInviteNotifier(), instrumentNotifier);
+  const notifier = measured(
+    overrides.notifier ??
+      (redis
+        ? createRedisInviteNotifier({
+            publisher: redis.client,
+            subscriber: redis.subscriber,
+            sharded: redis.kind === 'cluster',
+          })
+        : createInviteNotifier()),
+    instrumentNotifier,
+  );
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -90,7 +123,7 @@ export async function buildDependencies(
         { name: 'burst', ...config.throttle.burst },
         { name: 'sustain', ...config.throttle.sustain },
       ],
-      overrides.limiterFactory ?? boundedMemoryLimiters(clock),
+      overrides.limiterFactory ?? (redis ? redisLimiters(redis.client) : boundedMemoryLimiters(clock)),
     ),
     instrumentRateLimiter,
   );
@@ -122,7 +155,7 @@ export async function buildDependencies(
       notifier,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
     }),
-    lifecycle: createLifecycle(),
+    lifecycle: createLifecycle(redis),
     bodyLimitBytes: config.http.bodyLimitBytes,
     validateResponses: config.validateResponses,
     corsOrigins: config.corsOrigins,

@@ -47,6 +47,21 @@ const environmentSchema = z
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 
+    // Shared state for several replicas (see redis/connection.ts); neither set: embedded SQLite.
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' })
+      .optional(),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(
+        /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/,
+        'REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes',
+      )
+      .optional(),
+    REDIS_USERNAME: z.string().min(1).optional(),
+    REDIS_PASSWORD: z.string().min(1).optional(),
+    // Every Redis command answers or fails within this, so a request never hangs on Redis.
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
     METRICS_ENABLED: flag.default(true),
     METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     CORS_ORIGINS: z
@@ -96,77 +111,34 @@ const environmentSchema = z
         message: 'the development secret is refused in production',
       });
     }
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'set only one of REDIS_URL (one Redis server) and REDIS_CLUSTER_NODES (a Redis Cluster)',
+      });
+    }
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD'] as const) {
+      if (env[name] && !env.REDIS_CLUSTER_NODES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} applies to REDIS_CLUSTER_NODES only (REDIS_URL carries its credentials)`,
+        });
+      }
+    }
+    if (env.REDIS_CLUSTER_NODES?.split(',').some((node) => Number(node.split(':')[1]) > 65_535)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'a port is above 65535' });
+    }
   });
 
-export type TokenKeySource =
-  | { kind: 'hs256-secret'; secret: string; isDevelopmentSecret: boolean }
-  | { kind: 'public-key-file'; path: string; algorithm: 'ES256' | 'RS256' }
-  | { kind: 'jwks-file'; path: string };
-
-export interface Config {
-  environment: 'development' | 'production' | 'test';
-  http: {
-    port: number;
-    host: string;
-    bodyLimitBytes: number;
-    headersTimeoutMs: number;
-    requestTimeoutMs: number;
-    keepAliveTimeoutMs: number;
-    shutdownTimeoutMs: number;
-  };
-  /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
-  corsOrigins: readonly string[] | '*' | undefined;
-  metrics: {
-    enabled: boolean;
-    /** A listener of its own serving only GET /metrics; undefined: /metrics on the service's port. */
-    port: number | undefined;
-  };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  validateResponses: boolean;
-  auth: {
-    issuer: string;
-    audience: string;
-    keys: TokenKeySource;
-    clockToleranceSeconds: number;
-    cacheMaxEntries: number;
-  };
-  throttle: {
-    burst: { limit: number; windowSeconds: number };
-    sustain: { limit: number; windowSeconds: number };
-    concurrencyPerCaller: number;
-  };
-  invites: {
-    ttlSeconds: number;
-    maxPendingPerUser: number;
-    defaultEndpointTtlSeconds: number;
-    /** The SQLite file, or `:memory:`. */
-    storePath: string;
-  };
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const e = parsed.data;
-  const keys: TokenKeySource = e.AUTH_PUBLIC_KEY_FILE
-    ? { kind: 'public-key-file', path: e.AUTH_PUBLIC_KEY_FILE, algorithm: e.AUTH_PUBLIC_KEY_ALGORITHM }
-    : e.AUTH_JWKS_FILE
-      ? { kind: 'jwks-file', path: e.AUTH_JWKS_FILE }
-      : {
-          kind: 'hs256-secret',
-          secret: e.AUTH_HS256_SECRET ?? DEVELOPMENT_SECRET,
-          isDevelopmentSecret: e.AUTH_HS256_SECRET === undefined,
-        };
+/**
+ * The environment, turned into the service's configuration: one schema, and the type is what it
+ * produces (no second declaration to keep in step).
+ */
+const configSchema = environmentSchema.transform((e) => {
   const production = e.NODE_ENV === 'production';
-  return deepFreeze({
+  return {
     environment: e.NODE_ENV,
     http: {
       port: e.PORT,
@@ -178,14 +150,19 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
     corsOrigins: e.CORS_ORIGINS,
-    metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
+    metrics: {
+      enabled: e.METRICS_ENABLED,
+      /** A listener of its own serving only GET /metrics; undefined: /metrics on the service's port. */
+      port: e.METRICS_PORT,
+    },
     logLevel: e.LOG_LEVEL,
     validateResponses: e.VALIDATE_RESPONSES ?? !production,
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
-      keys,
+      keys: tokenKeySource(e),
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES,
     },
@@ -198,9 +175,65 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ttlSeconds: e.INVITE_TTL_SECONDS,
       maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      /** The SQLite file, or `:memory:`. */
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },
+    /** Where shared state lives when several replicas run; undefined: the embedded SQLite store. */
+    redis: redisTarget(e),
+  };
+});
+
+export type Config = z.output<typeof configSchema>;
+export type TokenKeySource = Config['auth']['keys'];
+export type RedisTarget = NonNullable<Config['redis']>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return deepFreeze(parsed.data);
+}
+
+type Environment = z.output<typeof environmentSchema>;
+
+function tokenKeySource(e: Environment) {
+  if (e.AUTH_PUBLIC_KEY_FILE) {
+    return {
+      kind: 'public-key-file' as const,
+      path: e.AUTH_PUBLIC_KEY_FILE,
+      algorithm: e.AUTH_PUBLIC_KEY_ALGORITHM,
+    };
+  }
+  if (e.AUTH_JWKS_FILE) return { kind: 'jwks-file' as const, path: e.AUTH_JWKS_FILE };
+  return {
+    kind: 'hs256-secret' as const,
+    secret: e.AUTH_HS256_SECRET ?? DEVELOPMENT_SECRET,
+    isDevelopmentSecret: e.AUTH_HS256_SECRET === undefined,
+  };
+}
+
+function redisTarget(e: Environment) {
+  const commandTimeoutMs = e.REDIS_COMMAND_TIMEOUT_MS;
+  if (e.REDIS_URL) return { kind: 'standalone' as const, url: e.REDIS_URL, commandTimeoutMs };
+  if (!e.REDIS_CLUSTER_NODES) return undefined;
+  const nodes = e.REDIS_CLUSTER_NODES.split(',').map((node) => {
+    const at = node.lastIndexOf(':');
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
   });
+  return {
+    kind: 'cluster' as const,
+    nodes,
+    ...(e.REDIS_USERNAME && { username: e.REDIS_USERNAME }),
+    ...(e.REDIS_PASSWORD && { password: e.REDIS_PASSWORD }),
+    commandTimeoutMs,
+  };
 }
 
 /** `*` alone, or a comma-separated list of exact origins (`scheme://host[:port]`, no path). */

@@ -17,15 +17,18 @@ export class ServiceError extends Error {
   override name = 'ServiceError';
   readonly code: ServiceErrorCode;
   readonly throttle: ThrottleDetails | undefined;
+  /** For ServiceUnavailable: when the caller may retry (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: ServiceErrorCode,
     message: string,
-    options?: { cause?: unknown; throttle?: ThrottleDetails },
+    options?: { cause?: unknown; throttle?: ThrottleDetails; retryAfterSeconds?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.throttle = options?.throttle;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   static validation(message: string): ServiceError {

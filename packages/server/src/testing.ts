@@ -22,7 +22,7 @@ export interface TestServer {
   url: string;
   running: RunningServer;
   deps: Dependencies;
-  /** The invite store (SQLite in memory unless overridden), to assert what was delivered. */
+  /** The invite store (SQLite in memory unless overridden or Redis is configured), to assert what was delivered. */
   invites: InviteStore;
   clock: Clock;
   /** A complete Authorization header value for a game server acting for these titles. */
@@ -53,15 +53,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const clock = options.overrides?.clock ?? { now: () => Date.now() };
-  const invites =
+  // With REDIS_URL or REDIS_CLUSTER_NODES in `env`, the service builds its Redis store itself.
+  const store =
     options.overrides?.store ??
-    createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser: config.invites.maxPendingPerUser });
+    (config.redis
+      ? undefined
+      : createSqliteInviteStore({
+          path: ':memory:',
+          clock,
+          maxPendingPerUser: config.invites.maxPendingPerUser,
+        }));
   const deps = await buildDependencies(config, {
     ...options.overrides,
-    store: invites,
-    storeKind: options.overrides?.store ? options.overrides.storeKind : 'sqlite',
+    ...(store && { store, storeKind: options.overrides?.store ? options.overrides.storeKind : 'sqlite' }),
     clock,
   });
+  // The store itself (not the metrics decorator around it), so that what a test does to it
+  // directly is not counted as traffic.
+  const invites = store ?? deps.store;
   const running = await startServer(config, deps);
   const { keys } = config.auth;
   const mint = (subject: TokenSubject, ttlSeconds = 3600) => {

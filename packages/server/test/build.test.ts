@@ -50,6 +50,8 @@ describe('pnpm start', () => {
       scripts: Record<string, string>;
     };
     expect(manifest.scripts.start).toBe(`node build.ts && node ${serviceNodeFlags.join(' ')} dist/main.mjs`);
+    // `pnpm serve` runs an existing build the same way (several replicas from one build).
+    expect(manifest.scripts.serve).toBe(`node ${serviceNodeFlags.join(' ')} dist/main.mjs`);
   });
 
   it('builds two ES modules, as the README says: main.mjs (the compile cache) and serve.mjs (the service)', () => {

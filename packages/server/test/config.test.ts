@@ -60,3 +60,73 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig, shared state on Redis', () => {
+  it('keeps the embedded SQLite store when neither REDIS_URL nor REDIS_CLUSTER_NODES is set', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+  });
+
+  it('reads REDIS_URL (credentials in the URL) with the default command timeout', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://app:secret@redis.internal:6380/2' }).redis).toEqual({
+      kind: 'standalone',
+      url: 'rediss://app:secret@redis.internal:6380/2',
+      commandTimeoutMs: 1000,
+    });
+  });
+
+  it('reads REDIS_CLUSTER_NODES with REDIS_USERNAME, REDIS_PASSWORD and REDIS_COMMAND_TIMEOUT_MS', () => {
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: '10.0.0.1:6379,redis-2.internal:7000',
+      REDIS_USERNAME: 'app',
+      REDIS_PASSWORD: 'secret',
+      REDIS_COMMAND_TIMEOUT_MS: '250',
+    });
+    expect(config.redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'redis-2.internal', port: 7000 },
+      ],
+      username: 'app',
+      password: 'secret',
+      commandTimeoutMs: 250,
+    });
+  });
+
+  it.each([
+    [
+      'both REDIS_URL and REDIS_CLUSTER_NODES',
+      { REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:6379' },
+      /REDIS_CLUSTER_NODES: set only one of REDIS_URL/,
+    ],
+    [
+      'a REDIS_URL of another scheme',
+      { REDIS_URL: 'http://redis:6379' },
+      /REDIS_URL: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
+    ['a REDIS_URL that is no URL', { REDIS_URL: 'redis' }, /REDIS_URL: /],
+    [
+      'a seed node without a port',
+      { REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2' },
+      /REDIS_CLUSTER_NODES: REDIS_CLUSTER_NODES must be comma-separated host:port/,
+    ],
+    [
+      'a seed node port above 65535',
+      { REDIS_CLUSTER_NODES: '10.0.0.1:70000' },
+      /REDIS_CLUSTER_NODES: a port is above 65535/,
+    ],
+    [
+      'REDIS_PASSWORD without a Cluster',
+      { REDIS_URL: 'redis://a:6379', REDIS_PASSWORD: 'x' },
+      /REDIS_PASSWORD: REDIS_PASSWORD applies to REDIS_CLUSTER_NODES only/,
+    ],
+    [
+      'a command timeout below 50 ms',
+      { REDIS_URL: 'redis://a:6379', REDIS_COMMAND_TIMEOUT_MS: '10' },
+      /REDIS_COMMAND_TIMEOUT_MS/,
+    ],
+  ])('refuses to start with %s, naming the variable', (_case, env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

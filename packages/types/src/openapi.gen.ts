@@ -34,7 +34,8 @@ export interface paths {
         /**
          * Readiness probe
          * @description Answers 200 when the instance takes traffic, and 503 while it starts or drains (after
-         *     SIGTERM), so that a load balancer stops routing to it before it stops.
+         *     SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot
+         *     reach its shared store (Redis, when configured: `unavailable`).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -277,7 +278,7 @@ export interface components {
         RequestId: string;
         HealthStatus: {
             /** @enum {string} */
-            status: "ok" | "ready" | "starting" | "draining";
+            status: "ok" | "ready" | "starting" | "draining" | "unavailable";
         };
         /**
          * @description A device platform. When an invite names one, the invitee may join only on that platform
@@ -506,7 +507,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The service is starting, shutting down, or cannot reach its store. Retry later. */
+        /**
+         * @description The service is starting, shutting down, or cannot reach its store (the SQLite file, or
+         *     Redis when several replicas share it). Retry after `Retry-After` seconds when it is sent
+         *     (it always is when the store is unreachable).
+         */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -658,7 +663,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description The instance is starting or draining; send traffic elsewhere. */
+            /** @description The instance is starting, draining, or cannot reach its shared store; send traffic elsewhere. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1070,7 +1075,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining"];
+export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
 export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

@@ -69,6 +69,9 @@ function toReply(error: unknown, options: ErrorHandlerOptions): Reply {
 
 function serviceErrorReply(error: ServiceError): Reply {
   if (error.code !== 'Throttled') {
+    if (error.retryAfterSeconds !== undefined) {
+      return errorReply(error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+    }
     return errorReply(error.code, error.message, error.code === 'AuthenticationError' ? wwwAuthenticate : {});
   }
   const throttle = error.throttle;

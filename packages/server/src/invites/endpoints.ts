@@ -72,6 +72,7 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
       // Subscribed before reading, so an invite arriving between the read and the wait wakes us.
       const subscription = notifier.subscribe(endpointKey(target.xuid, target.endpointId));
       try {
+        await subscription.ready();
         const invites = keep(await pendingOrNotFound(target));
         if (invites.length > 0) return invites;
         await subscription.wait(waitSeconds * 1000, signal);

@@ -1,8 +1,13 @@
-// Wakes long polls when invites arrive. In-process: with several replicas, a shared channel
-// (Redis pub/sub) would stand behind the same interface.
+// Wakes long polls when invites arrive. In-process here; with several replicas, Redis pub/sub
+// stands behind the same interface (redis-invite-notifier.ts).
 import type { EndpointKey } from './delivery.ts';
 
 export interface Subscription {
+  /**
+   * Resolves once notifications for the endpoint are being received (at once in process; after
+   * the subscription is confirmed on a shared channel). Read the queue only after it resolves.
+   */
+  ready(): Promise<void>;
   /** Resolves when the endpoint is notified, the time is up, or the signal aborts. */
   wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   cancel(): void;
@@ -46,6 +51,7 @@ export function createInviteNotifier(setTimer: SetTimer = realTimer): InviteNoti
       };
       return {
         cancel,
+        ready: () => Promise.resolve(),
         wait(timeoutMs, signal) {
           if (notified || closed || signal?.aborted) return Promise.resolve();
           return new Promise<void>((resolve) => {

@@ -69,6 +69,23 @@ interface WaitingSend {
   reject: (error: unknown) => void;
 }
 
+/** Any failing statement (busy, full disk, I/O, a closed database) is a 503 the caller may retry. */
+function unavailable(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  return new ServiceError('ServiceUnavailable', 'the invite store is unavailable; retry shortly', {
+    cause: error,
+    retryAfterSeconds: 1,
+  });
+}
+
+function guarded<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
 export interface SqliteInviteStoreOptions {
   /** A file path, or `:memory:`. */
   path: string;
@@ -127,28 +144,27 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
   /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
   function transaction<T>(work: () => T): T {
-    try {
-      db.exec('BEGIN IMMEDIATE');
-    } catch (error) {
-      throw new ServiceError('ServiceUnavailable', 'the invite store is unavailable; retry shortly', {
-        cause: error,
-      });
-    }
+    guarded(() => db.exec('BEGIN IMMEDIATE'));
     try {
       const result = work();
       db.exec('COMMIT');
       return result;
     } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // The transaction is gone with the connection; the original failure is what matters.
+      }
+      throw unavailable(error);
     }
   }
 
   /**
-   * Stores the invites of the sends sharing a commit and queues them, then trims each invited
-   * user's queue once. The same newest invites remain as when trimming after every insert, but a
-   * trim costs about as much as the insert, and sends to the same players often share a commit.
-   * A user's drops are reported to the last send in the commit that invited them.
+   * Stores the invites of the sends sharing a commit and queues them (an invitee with no live
+   * endpoint gets nothing), then trims each invited user's queue once. The same newest invites
+   * remain as when trimming after every insert, but a trim costs about as much as the insert, and
+   * sends to the same players often share a commit. A user's drops are reported to the last send
+   * in the commit that invited them.
    */
   function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
     const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
@@ -156,6 +172,8 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     for (const [index, invites] of sends.entries()) {
       const receipt = receipts[index] as (typeof receipts)[number];
       for (const invite of invites) {
+        const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
+        if (endpoints.length === 0) continue;
         const seq = sql.insertInvite.run(
           invite.id,
           invite.titleId,
@@ -166,9 +184,9 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
           invite.createdAtMs,
           invite.expiresAtMs,
         ).lastInsertRowid;
-        for (const row of sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[]) {
-          sql.queue.run(invite.invitedUser, row.endpoint_id, seq);
-          receipt.reached.add(endpointKey(invite.invitedUser, row.endpoint_id));
+        for (const { endpoint_id } of endpoints) {
+          sql.queue.run(invite.invitedUser, endpoint_id, seq);
+          receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
         }
         lastSendTo.set(invite.invitedUser, receipt);
       }
@@ -237,21 +255,23 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     },
 
     async unregister(xuid, endpointId) {
-      sql.deleteEndpoint.run(xuid, endpointId);
+      guarded(() => sql.deleteEndpoint.run(xuid, endpointId));
     },
 
     async pending(xuid, endpointId) {
       const now = clock.now();
-      if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
-      return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+      return guarded(() => {
+        if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
+        return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+      });
     },
 
     async acknowledge(xuid, endpointId, inviteId) {
-      return Number(sql.acknowledge.run(xuid, endpointId, inviteId, clock.now()).changes) > 0;
+      return guarded(() => Number(sql.acknowledge.run(xuid, endpointId, inviteId, clock.now()).changes) > 0);
     },
 
     async pendingFor(xuid) {
-      return (sql.forUser.all(xuid, clock.now()) as unknown as InviteRow[]).map(toInvite);
+      return guarded(() => (sql.forUser.all(xuid, clock.now()) as unknown as InviteRow[]).map(toInvite));
     },
 
     async sweep() {

@@ -47,6 +47,7 @@ export function instrumentNotifier(notifier: InviteNotifier, metrics: Metrics): 
       const subscription = notifier.subscribe(key);
       return {
         cancel: () => subscription.cancel(),
+        ready: () => subscription.ready(),
         async wait(timeoutMs, signal) {
           const ended = metrics.longPollStarted();
           try {

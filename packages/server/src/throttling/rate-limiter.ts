@@ -59,9 +59,7 @@ export function createRateLimiter(
             throw new ServiceError(
               'ServiceUnavailable',
               'the rate-limit store is unavailable; retry shortly',
-              {
-                cause: rejection,
-              },
+              { cause: rejection, retryAfterSeconds: 1 },
             );
           });
           return {

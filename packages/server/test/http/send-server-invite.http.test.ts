@@ -42,6 +42,10 @@ describe('accepted invites (204)', () => {
 
   it('delivers one invite per distinct invitee, with what the sender sent', async () => {
     const invitedUsers = ['3000000000000001', '3000000000000002', '3000000000000001'];
+    // Only invitees with a live endpoint get invites stored.
+    for (const xuid of ['3000000000000001', '3000000000000002']) {
+      await server.invites.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 3600 });
+    }
     const response = await send({
       body: { invitedUsers, sender: SENDER, connectionString: 'session=7f3a', platform: 'Scarlett' },
     });

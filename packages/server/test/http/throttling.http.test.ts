@@ -168,4 +168,25 @@ describe('failures behind the delivery port', () => {
       debugMessage: 'the invite store is unavailable',
     });
   });
+
+  it('sends Retry-After with a 503 when the store says when to retry', async () => {
+    server = await startTestServer({
+      overrides: {
+        delivery: {
+          deliver: async () =>
+            Promise.reject(
+              new ServiceError('ServiceUnavailable', 'the shared store is unavailable; retry shortly', {
+                retryAfterSeconds: 1,
+              }),
+            ),
+        },
+      },
+    });
+    const response = await callInvite(server.url, {
+      authorization: await server.serviceCredential([TITLE_ID]),
+      body: validInvite,
+    });
+    expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(response.body).toMatchObject({ errorCode: 'ServiceUnavailable' });
+  });
 });

@@ -81,7 +81,21 @@ describe('with warm-up (startServer)', () => {
 
   beforeAll(async () => {
     compilations = countCompilations();
+    // The contract's example invitee has a live endpoint before warm-up, so a warm-up invite that
+    // reached the store would be stored (invites for users without one are not).
+    const store = createSqliteInviteStore({
+      path: ':memory:',
+      clock: { now: () => Date.now() },
+      maxPendingPerUser: 100,
+    });
+    await store.register({
+      xuid: '2814613569642996',
+      endpointId: 'console',
+      platform: 'Scarlett',
+      ttlSeconds: 3600,
+    });
     server = await startTestServer({
+      overrides: { store },
       throttle: { burst: { limit: 1000, windowSeconds: 15 }, sustain: { limit: 1000, windowSeconds: 300 } },
       // As in production. Response validation (a development aid) compiles a status's schema the
       // first time a response with that status is validated, which warm-up does not cover.

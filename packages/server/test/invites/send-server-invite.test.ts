@@ -25,7 +25,8 @@ const allow: RateDecision = {
   ],
 };
 
-function setup(decision: RateDecision = allow) {
+/** The invitees '1' and '2' have a live endpoint each: invites for users without one are not stored. */
+async function setup(decision: RateDecision = allow) {
   let now = NOW;
   const clock = { now: () => now };
   const consumed: string[] = [];
@@ -36,6 +37,9 @@ function setup(decision: RateDecision = allow) {
     },
   };
   const store = createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser: 3 });
+  for (const xuid of ['1', '2']) {
+    await store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 3600 });
+  }
   let ids = 0;
   const send = createSendServerInvite({
     rateLimiter,
@@ -62,7 +66,7 @@ async function rejection(promise: Promise<unknown>) {
 
 describe('sendServerInvite', () => {
   it('delivers one invite per distinct invitee, with the sender, title, connection string and platform', async () => {
-    const { send, store } = setup();
+    const { send, store } = await setup();
     const result = await send({
       credential: service,
       titleId: 42,
@@ -90,7 +94,7 @@ describe('sendServerInvite', () => {
   });
 
   it('delivers an empty connection string and no platform when the sender gave none', async () => {
-    const { send, store } = setup();
+    const { send, store } = await setup();
     await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } });
     const [invite] = await store.pendingFor('1');
     expect(invite?.connectionString).toBe('');
@@ -98,13 +102,13 @@ describe('sendServerInvite', () => {
   });
 
   it('counts the request against the sender and title', async () => {
-    const { send, consumed } = setup();
+    const { send, consumed } = await setup();
     await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } });
     expect(consumed).toEqual(['42:9']);
   });
 
   it('refuses a user credential with AuthorizationError and delivers nothing', async () => {
-    const { send, store, consumed } = setup();
+    const { send, store, consumed } = await setup();
     const error = await rejection(
       send({ credential: user, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } }),
     );
@@ -114,7 +118,7 @@ describe('sendServerInvite', () => {
   });
 
   it('refuses a title the credential does not cover with AuthorizationError', async () => {
-    const { send } = setup();
+    const { send } = await setup();
     const error = await rejection(
       send({ credential: service, titleId: 43, request: { invitedUsers: ['1'], sender: '9' } }),
     );
@@ -125,7 +129,7 @@ describe('sendServerInvite', () => {
   });
 
   it('when throttled, reports the exceeded window with the longest wait, and delivers nothing', async () => {
-    const { send, store } = setup({
+    const { send, store } = await setup({
       allowed: false,
       windows: [
         { window: burst, consumed: 8, remaining: 0, resetMs: 4_200 },
@@ -149,7 +153,7 @@ describe('sendServerInvite', () => {
   });
 
   it('reports a Retry-After of at least one second', async () => {
-    const { send } = setup({
+    const { send } = await setup({
       allowed: false,
       windows: [{ window: burst, consumed: 8, remaining: 0, resetMs: 10 }],
     });
@@ -162,14 +166,14 @@ describe('sendServerInvite', () => {
 
 describe('invite records per user', () => {
   it('drops expired invites', async () => {
-    const { send, store, advance } = setup();
+    const { send, store, advance } = await setup();
     await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender: '9' } });
     advance(600_000);
     expect(await store.pendingFor('1')).toEqual([]);
   });
 
   it('keeps at most the newest invites per user, dropping the oldest', async () => {
-    const { send, store } = setup();
+    const { send, store } = await setup();
     for (const sender of ['a', 'b', 'c', 'd']) {
       await send({ credential: service, titleId: 42, request: { invitedUsers: ['1'], sender } });
     }

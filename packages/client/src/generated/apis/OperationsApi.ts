@@ -127,7 +127,7 @@ export interface OperationsApiInterface {
     getReadinessRequestOpts(): Promise<runtime.RequestOpts>;
 
     /**
-     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops. 
+     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot reach its shared store (Redis, when configured: `unavailable`). 
      * @summary Readiness probe
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -136,7 +136,7 @@ export interface OperationsApiInterface {
     getReadinessRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<HealthStatus>>;
 
     /**
-     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops. 
+     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot reach its shared store (Redis, when configured: `unavailable`). 
      * Readiness probe
      */
     getReadiness(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<HealthStatus>;
@@ -336,7 +336,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops. 
+     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot reach its shared store (Redis, when configured: `unavailable`). 
      * Readiness probe
      */
     async getReadinessRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<HealthStatus>> {
@@ -347,7 +347,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops. 
+     * Answers 200 when the instance takes traffic, and 503 while it starts or drains (after SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot reach its shared store (Redis, when configured: `unavailable`). 
      * Readiness probe
      */
     async getReadiness(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<HealthStatus> {

@@ -34,6 +34,7 @@ export const HealthStatusStatusEnum = {
     Ready: 'ready',
     Starting: 'starting',
     Draining: 'draining',
+    Unavailable: 'unavailable',
 } as const;
 export type HealthStatusStatusEnum = typeof HealthStatusStatusEnum[keyof typeof HealthStatusStatusEnum];
 

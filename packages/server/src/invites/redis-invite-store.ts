@@ -1,0 +1,221 @@
+// The shared invite store: Redis (one server or a Cluster), for any number of replicas.
+//
+// Every key of one user carries the user's XUID as its hash tag (`si:{<xuid>}:...`), so that a
+// user's registrations, invites and queues live in one Cluster slot, and each operation on them is
+// one Lua script: atomic, and one round trip. A send runs one script per invitee, all issued in
+// the same turn of the event loop (auto-pipelined: one write per Redis node), so a replica that
+// dies mid-send leaves each invite either stored and queued for all of its user's endpoints, or
+// not at all.
+//
+// Per user:
+//   si:{u}:ep      hash   endpointId -> "<expiresAtMs>|<platform>"
+//   si:{u}:inv     hash   inviteId -> the invite (JSON)
+//   si:{u}:order   zset   inviteId by sequence (the user's invites, oldest first: the bound)
+//   si:{u}:exp     zset   inviteId by expiry (what a sweep reclaims)
+//   si:{u}:seq     string the user's invite sequence
+//   si:{u}:q:<id>  zset   inviteId by sequence: one endpoint's queue
+// And one index, `si:sweep` (users by their earliest expiry), so that a sweep visits only the
+// users with something to reclaim. Expiry is decided by the injected clock, as in the SQLite
+// store; the index only says where to look.
+import type { Clock } from '../clock.ts';
+import { ServiceError } from '../errors.ts';
+import { type RedisClient, redisUnavailable } from '../redis/connection.ts';
+import { defineInviteScripts } from '../redis/invite-scripts.ts';
+import { type DeliveryReceipt, type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
+import type { Endpoint, Invite } from './invite.ts';
+
+export const SWEEP_INDEX_KEY = 'si:sweep';
+
+/** The keys of one user, all in the user's Cluster slot. */
+export function userKeys(xuid: string) {
+  const tag = `si:{${xuid}}`;
+  return {
+    endpoints: `${tag}:ep`,
+    invites: `${tag}:inv`,
+    order: `${tag}:order`,
+    expiry: `${tag}:exp`,
+    sequence: `${tag}:seq`,
+    queuePrefix: `${tag}:q:`,
+    queue: (endpointId: string) => `${tag}:q:${endpointId}`,
+    /** The user's wake-up channel (see redis-invite-notifier.ts). */
+    channel: `${tag}:wake`,
+  };
+}
+
+export interface RedisInviteStoreOptions {
+  client: RedisClient;
+  clock: Clock;
+  maxPendingPerUser: number;
+  /** Closes the connections the store runs on; the store does not own them otherwise. */
+  onClose?: () => void;
+}
+
+/** The stored form: the invite as the contract's domain type holds it. */
+const encode = (invite: Invite) => JSON.stringify(invite);
+
+function decodeLive(values: unknown, now: number): Invite[] {
+  if (!Array.isArray(values)) return [];
+  const invites: Invite[] = [];
+  for (const value of values) {
+    if (typeof value !== 'string') continue;
+    const invite = JSON.parse(value) as Invite;
+    if (invite.expiresAtMs > now) invites.push(invite);
+  }
+  return invites;
+}
+
+export function createRedisInviteStore(options: RedisInviteStoreOptions): InviteStore {
+  const { clock, maxPendingPerUser } = options;
+  const redis = defineInviteScripts(options.client);
+
+  /** Any Redis failure (down, timed out, refused) is a dependency outage: 503 with Retry-After. */
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ServiceError) throw error;
+      throw redisUnavailable(error);
+    }
+  }
+
+  /** Notes that the user holds something expiring at `expiresAtMs` (the earliest wins). */
+  const indexUser = (xuid: string, expiresAtMs: number) =>
+    redis.zadd(SWEEP_INDEX_KEY, 'LT', expiresAtMs, xuid);
+
+  return {
+    deliver(invites) {
+      return guarded(async () => {
+        const now = clock.now();
+        // Issued in one turn: auto-pipelined into one write per node.
+        const replies = (await Promise.all(
+          invites.map((invite) => {
+            const k = userKeys(invite.invitedUser);
+            return redis.invites_deliver(
+              k.endpoints,
+              k.invites,
+              k.order,
+              k.expiry,
+              k.sequence,
+              now,
+              maxPendingPerUser,
+              invite.id,
+              encode(invite),
+              invite.expiresAtMs,
+              k.queuePrefix,
+            );
+          }),
+        )) as [number, ...string[]][];
+        const reached: EndpointKey[] = [];
+        let dropped = 0;
+        for (const [index, [droppedHere, ...endpointIds]] of replies.entries()) {
+          const invite = invites[index] as Invite;
+          dropped += droppedHere;
+          for (const endpointId of endpointIds) reached.push(endpointKey(invite.invitedUser, endpointId));
+          // The index is a hint for the sweep, not part of the invite: it is not awaited (it shares
+          // the next write with the wake-up), and a lost entry only delays reclaiming space.
+          if (endpointIds.length > 0) indexUser(invite.invitedUser, invite.expiresAtMs).catch(() => {});
+        }
+        return { reached, dropped } satisfies DeliveryReceipt;
+      });
+    },
+
+    register({ xuid, endpointId, platform, ttlSeconds }) {
+      return guarded(async () => {
+        const now = clock.now();
+        const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
+        const k = userKeys(xuid);
+        const [created] = await Promise.all([
+          redis.invites_register(
+            k.endpoints,
+            k.queue(endpointId),
+            endpointId,
+            endpoint.expiresAtMs,
+            platform,
+            now,
+          ),
+          indexUser(xuid, endpoint.expiresAtMs),
+        ]);
+        return { endpoint, created: created === 1 };
+      });
+    },
+
+    unregister(xuid, endpointId) {
+      return guarded(async () => {
+        const k = userKeys(xuid);
+        await redis.invites_unregister(k.endpoints, k.queue(endpointId), endpointId);
+      });
+    },
+
+    pending(xuid, endpointId) {
+      return guarded(async () => {
+        const now = clock.now();
+        const k = userKeys(xuid);
+        const values = await redis.invites_pending(
+          k.endpoints,
+          k.invites,
+          k.queue(endpointId),
+          endpointId,
+          now,
+        );
+        return values === null ? undefined : decodeLive(values, now);
+      });
+    },
+
+    acknowledge(xuid, endpointId, inviteId) {
+      return guarded(async () => {
+        const k = userKeys(xuid);
+        return (await redis.invites_acknowledge(k.expiry, k.queue(endpointId), inviteId, clock.now())) === 1;
+      });
+    },
+
+    pendingFor(xuid) {
+      return guarded(async () => {
+        const k = userKeys(xuid);
+        return decodeLive(await redis.invites_pendingFor(k.order, k.invites), clock.now());
+      });
+    },
+
+    sweep() {
+      return guarded(async () => {
+        const now = clock.now();
+        const report = { expiredInvites: 0, expiredEndpoints: 0 };
+        // In batches, so one sweep holds no long script and no large reply; bounded per run (the
+        // next run, a minute later, continues).
+        for (let batch = 0; batch < 20; batch++) {
+          const due = await redis.zrangebyscore(SWEEP_INDEX_KEY, '-inf', now, 'WITHSCORES', 'LIMIT', 0, 200);
+          if (due.length === 0) break;
+          const users: [string, string][] = [];
+          for (let i = 0; i < due.length; i += 2) users.push([due[i] as string, due[i + 1] as string]);
+          const results = (await Promise.all(
+            users.map(([xuid]) => {
+              const k = userKeys(xuid);
+              return redis.invites_sweepUser(
+                k.endpoints,
+                k.invites,
+                k.order,
+                k.expiry,
+                k.sequence,
+                now,
+                k.queuePrefix,
+              );
+            }),
+          )) as [number, number, number][];
+          await Promise.all(
+            results.map(([invites, endpoints, next], i) => {
+              report.expiredInvites += invites;
+              report.expiredEndpoints += endpoints;
+              const [xuid, seen] = users[i] as [string, string];
+              return redis.invites_reindex(SWEEP_INDEX_KEY, xuid, seen, next);
+            }),
+          );
+          if (users.length < 200) break;
+        }
+        return report;
+      });
+    },
+
+    close() {
+      options.onClose?.();
+    },
+  };
+}

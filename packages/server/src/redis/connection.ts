@@ -1,0 +1,168 @@
+// The Redis connections of one replica, built from the configuration: one for commands (the
+// stores, the rate windows) and one for wake-up subscriptions, to a single server or a Cluster.
+//
+// Failure is bounded: every command fails after `commandTimeoutMs`, and while the connection is
+// down commands fail at once instead of queueing (`enableOfflineQueue: false`), so a request gets
+// a 503 in that time rather than hanging. The clients reconnect by themselves, forever, every
+// 100 ms to 1 s; nothing has to restart when Redis comes back.
+import { once } from 'node:events';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RedisTarget } from '../config.ts';
+import { ServiceError } from '../errors.ts';
+import { defineInviteScripts } from './invite-scripts.ts';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnection {
+  kind: RedisTarget['kind'];
+  /** Commands (stores, rate windows). Auto-pipelined: commands issued in one turn share a write. */
+  client: RedisClient;
+  /** Subscriptions only (a connection in subscriber mode takes no other commands). */
+  subscriber: RedisClient;
+  /** True while both connections are up and the last health check answered in time. */
+  healthy(): boolean;
+  /** Resolves true once both connections are ready, false if they are not within `timeoutMs`. */
+  connected(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const reconnectDelay = (attempt: number) => Math.min(100 * attempt, 1000);
+
+/** Seconds a caller should wait before retrying when Redis is unreachable. */
+export const REDIS_RETRY_AFTER_SECONDS = 1;
+
+export function redisUnavailable(cause: unknown): ServiceError {
+  return new ServiceError('ServiceUnavailable', 'the shared store is unavailable; retry shortly', {
+    cause,
+    retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
+  });
+}
+
+export function connectRedis(target: RedisTarget, logger: Logger): RedisConnection {
+  const common: RedisOptions = {
+    commandTimeout: target.commandTimeoutMs,
+    connectTimeout: Math.max(target.commandTimeoutMs, 1000),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: reconnectDelay,
+    enableAutoPipelining: true,
+  };
+  let client: RedisClient;
+  let subscriber: RedisClient;
+  if (target.kind === 'standalone') {
+    client = new Redis(target.url, { ...common, connectionName: 'server-invites' });
+    subscriber = new Redis(target.url, {
+      ...common,
+      connectionName: 'server-invites-wake',
+      enableAutoPipelining: false,
+    });
+  } else {
+    const { retryStrategy: _ignored, enableOfflineQueue: _queue, ...perNode } = common;
+    const options: ClusterOptions = {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: reconnectDelay,
+      slotsRefreshTimeout: target.commandTimeoutMs,
+      // Wake-ups use sharded pub/sub (SSUBSCRIBE): one subscriber per master, each for its slots.
+      shardedSubscribers: true,
+      redisOptions: {
+        ...perNode,
+        ...(target.username && { username: target.username }),
+        ...(target.password && { password: target.password }),
+      },
+    };
+    client = new Cluster(target.nodes, options);
+    subscriber = new Cluster(target.nodes, { ...options, enableAutoPipelining: false });
+  }
+
+  // Before the client sends anything (see invite-scripts.ts).
+  defineInviteScripts(client);
+
+  // An error event without a listener would be printed by ioredis on every reconnect attempt;
+  // log it once per outage instead.
+  let reportedDown = false;
+  for (const connection of [client, subscriber]) {
+    connection.on('error', (error: Error) => {
+      if (reportedDown) return;
+      reportedDown = true;
+      logger.warn({ err: error }, 'Redis is unreachable; answering 503 until it returns');
+    });
+    connection.on('ready', () => {
+      if (reportedDown && client.status === 'ready' && subscriber.status === 'ready') {
+        reportedDown = false;
+        logger.info('Redis is reachable again');
+      }
+    });
+  }
+
+  // A server that accepts connections but does not answer (stopped, overloaded) leaves the status
+  // 'ready': a periodic PING within the command timeout tells.
+  let lastPingOk = false;
+  const ping = () => {
+    client.ping().then(
+      () => {
+        lastPingOk = true;
+      },
+      () => {
+        lastPingOk = false;
+      },
+    );
+  };
+  client.on('ready', ping);
+  const pinger = setInterval(ping, 1000);
+  pinger.unref();
+
+  return {
+    kind: target.kind,
+    client,
+    subscriber,
+    healthy: () => lastPingOk && client.status === 'ready' && subscriber.status === 'ready',
+    async connected(timeoutMs) {
+      const ready = (connection: RedisClient) =>
+        connection.status === 'ready' ? Promise.resolve() : once(connection, 'ready').then(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const result = await Promise.race([
+        Promise.all([ready(client), ready(subscriber)]).then(() => true),
+        timedOut,
+      ]);
+      clearTimeout(timer);
+      return result;
+    },
+    async close() {
+      clearInterval(pinger);
+      await Promise.allSettled([client.quit(), subscriber.quit()]);
+      client.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/**
+ * Warns when Redis may evict keys: an evicting maxmemory-policy silently drops queued invites and
+ * registrations (every policy but noeviction can pick keys of this service). Managed services may
+ * refuse CONFIG GET; that is only logged.
+ */
+export async function checkEvictionPolicy(connection: RedisConnection, logger: Logger): Promise<void> {
+  const nodes =
+    connection.client instanceof Cluster ? connection.client.nodes('master') : [connection.client];
+  for (const node of nodes) {
+    try {
+      const [, policy] = (await node.config('GET', 'maxmemory-policy')) as [string, string];
+      if (policy !== 'noeviction') {
+        logger.warn(
+          { maxmemoryPolicy: policy, node: `${node.options.host}:${node.options.port}` },
+          'Redis maxmemory-policy is not noeviction: under memory pressure it drops queued invites and registrations; set maxmemory-policy noeviction',
+        );
+      }
+    } catch (error) {
+      logger.info(
+        { err: error },
+        'could not read maxmemory-policy (CONFIG GET refused); make sure it is noeviction',
+      );
+    }
+  }
+}

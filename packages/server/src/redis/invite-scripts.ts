@@ -1,0 +1,136 @@
+// The invite store's Lua scripts (see invites/redis-invite-store.ts for the keys they work on),
+// defined on a client as named commands (EVALSHA, falling back to EVAL once per node).
+//
+// They are defined as soon as a client exists (redis/connection.ts does), before it sends
+// anything: ioredis's auto-pipelining batches commands in a pipeline that only knows the scripts
+// defined when it was created.
+import type { RedisClient } from './connection.ts';
+
+// Lua helpers shared by the scripts: an endpoint's expiry from its hash value.
+const expiryOf = `local function expiry(v) return tonumber(string.sub(v, 1, string.find(v, '|', 1, true) - 1)) end`;
+
+const scripts = {
+  // KEYS: ep, inv, order, exp, seq. ARGV: now, max, id, json, expiresAt, queuePrefix.
+  // Stores the invite only if its user has a live endpoint; queues it for each; trims to `max`.
+  deliver: `${expiryOf}
+    local now, max, qp = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[6]
+    local eps = redis.call('HGETALL', KEYS[1])
+    local live = {}
+    for i = 1, #eps, 2 do if expiry(eps[i + 1]) > now then live[#live + 1] = eps[i] end end
+    if #live == 0 then return {0} end
+    if redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4]) == 0 then
+      return redis.error_reply('ERR invite id ' .. ARGV[3] .. ' is already stored')
+    end
+    local seq = redis.call('INCR', KEYS[5])
+    redis.call('ZADD', KEYS[3], seq, ARGV[3])
+    redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
+    for _, e in ipairs(live) do redis.call('ZADD', qp .. e, seq, ARGV[3]) end
+    local dropped = 0
+    local n = redis.call('ZCARD', KEYS[3])
+    if n > max then
+      local old = redis.call('ZRANGE', KEYS[3], 0, n - max - 1)
+      dropped = #old
+      redis.call('ZREM', KEYS[3], unpack(old))
+      redis.call('ZREM', KEYS[4], unpack(old))
+      redis.call('HDEL', KEYS[2], unpack(old))
+      for i = 1, #eps, 2 do redis.call('ZREM', qp .. eps[i], unpack(old)) end
+    end
+    local reply = {dropped}
+    for _, e in ipairs(live) do reply[#reply + 1] = e end
+    return reply`,
+  // KEYS: ep, queue. ARGV: endpointId, expiresAt, platform, now. Returns 1 when created.
+  register: `${expiryOf}
+    local cur = redis.call('HGET', KEYS[1], ARGV[1])
+    local live = cur and expiry(cur) > tonumber(ARGV[4])
+    -- An expired registration's queue belongs to the past: a re-registered device starts empty.
+    if not live then redis.call('DEL', KEYS[2]) end
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+    if live then return 0 end
+    return 1`,
+  // KEYS: ep, queue. ARGV: endpointId.
+  unregister: `redis.call('HDEL', KEYS[1], ARGV[1])
+    redis.call('DEL', KEYS[2])
+    return 1`,
+  // KEYS: ep, inv, queue. ARGV: endpointId, now. nil when the endpoint is not live.
+  pending: `${expiryOf}
+    local cur = redis.call('HGET', KEYS[1], ARGV[1])
+    if not cur or expiry(cur) <= tonumber(ARGV[2]) then return false end
+    local ids = redis.call('ZRANGE', KEYS[3], 0, -1)
+    if #ids == 0 then return {} end
+    return redis.call('HMGET', KEYS[2], unpack(ids))`,
+  // KEYS: exp, queue. ARGV: inviteId, now.
+  acknowledge: `local e = redis.call('ZSCORE', KEYS[1], ARGV[1])
+    if not e or tonumber(e) <= tonumber(ARGV[2]) then return 0 end
+    return redis.call('ZREM', KEYS[2], ARGV[1])`,
+  // KEYS: order, inv.
+  pendingFor: `local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+    if #ids == 0 then return {} end
+    return redis.call('HMGET', KEYS[2], unpack(ids))`,
+  // KEYS: ep, inv, order, exp, seq. ARGV: now, queuePrefix.
+  // Returns {expired invites, expired endpoints, the earliest expiry left or -1}.
+  sweepUser: `${expiryOf}
+    local now, qp = tonumber(ARGV[1]), ARGV[2]
+    local eps = redis.call('HGETALL', KEYS[1])
+    local expiredEndpoints, nextExpiry, live = 0, -1, {}
+    for i = 1, #eps, 2 do
+      local e = expiry(eps[i + 1])
+      if e <= now then
+        redis.call('HDEL', KEYS[1], eps[i])
+        redis.call('DEL', qp .. eps[i])
+        expiredEndpoints = expiredEndpoints + 1
+      else
+        live[#live + 1] = eps[i]
+        if nextExpiry == -1 or e < nextExpiry then nextExpiry = e end
+      end
+    end
+    local old = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
+    if #old > 0 then
+      redis.call('ZREM', KEYS[3], unpack(old))
+      redis.call('ZREM', KEYS[4], unpack(old))
+      redis.call('HDEL', KEYS[2], unpack(old))
+      for _, e in ipairs(live) do redis.call('ZREM', qp .. e, unpack(old)) end
+    end
+    local first = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+    if first[2] then
+      local e = tonumber(first[2])
+      if nextExpiry == -1 or e < nextExpiry then nextExpiry = e end
+    end
+    if nextExpiry == -1 then redis.call('DEL', KEYS[5]) end
+    return {#old, expiredEndpoints, nextExpiry}`,
+  // KEYS: the sweep index. ARGV: xuid, the score the sweep read, the next expiry or -1.
+  // Moves the user's entry unless a send or registration changed it meanwhile.
+  reindex: `local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
+    if not cur or tonumber(cur) ~= tonumber(ARGV[2]) then return 0 end
+    if tonumber(ARGV[3]) == -1 then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+    return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])`,
+} as const;
+
+type ScriptName = keyof typeof scripts;
+type Scripted = RedisClient & {
+  [name in ScriptName as `invites_${name}`]: (...args: (string | number)[]) => Promise<unknown>;
+};
+
+/** Defines the scripts on the client (EVALSHA, falling back to EVAL once per node). */
+export function defineInviteScripts(client: RedisClient): Scripted {
+  const counts: Record<ScriptName, number> = {
+    deliver: 5,
+    register: 2,
+    unregister: 2,
+    pending: 3,
+    acknowledge: 2,
+    pendingFor: 2,
+    sweepUser: 5,
+    reindex: 1,
+  };
+  // Prefixed, so that no script can shadow or be shadowed by a client method of the same name.
+  // Redis 7 script flags: a script that writes (`#!lua`) is refused before it runs when Redis is
+  // out of memory (noeviction) or read-only, so it never stops half-way through its writes; the
+  // reads (`no-writes`) still run then, so devices keep receiving what is queued.
+  const readOnly = new Set<ScriptName>(['pending', 'pendingFor']);
+  for (const [name, lua] of Object.entries(scripts) as [ScriptName, string][]) {
+    if (`invites_${name}` in client) continue;
+    const shebang = readOnly.has(name) ? '#!lua flags=no-writes' : '#!lua';
+    client.defineCommand(`invites_${name}`, { lua: `${shebang}\n${lua}`, numberOfKeys: counts[name] });
+  }
+  return client as Scripted;
+}

@@ -1,0 +1,247 @@
+// The invite store's contract, one suite for every implementation (SQLite, Redis, Redis Cluster):
+// registrations and their expiry, queues, invite expiry, the per-user bound, acknowledgement, the
+// sweep. Each implementation's test file calls describeInviteStoreContract with a factory.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/clock.ts';
+import type { InviteStore } from '../../src/invites/delivery.ts';
+import type { Invite } from '../../src/invites/invite.ts';
+
+export interface StoreSetup {
+  store: InviteStore;
+  advance(ms: number): void;
+}
+
+export interface StoreFactory {
+  /** A store on this clock. */
+  create(options: { clock: Clock; maxPendingPerUser: number }): Promise<InviteStore> | InviteStore;
+  /** Called before each test (e.g. to empty a shared Redis). */
+  reset?(): Promise<void>;
+}
+
+// Close to the real time: Redis is a real server, and nothing here must look decades off to it.
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+const A = '1000000000000001';
+const B = '1000000000000002';
+
+let ids = 0;
+export function invite(invitedUser: string, overrides: Partial<Invite> = {}): Invite {
+  ids += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(ids).padStart(12, '0')}`,
+    titleId: 42,
+    sender: '9',
+    invitedUser,
+    connectionString: 'cs',
+    createdAtMs: NOW,
+    expiresAtMs: NOW + 3_600_000,
+    ...overrides,
+  };
+}
+
+export function describeInviteStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name} invite store (the store contract)`, () => {
+    const stores: InviteStore[] = [];
+    let now = NOW;
+    const clock: Clock = { now: () => now };
+    async function setup(maxPendingPerUser = 100): Promise<StoreSetup> {
+      const store = await factory.create({ clock, maxPendingPerUser });
+      stores.push(store);
+      return {
+        store,
+        advance: (ms) => {
+          now += ms;
+        },
+      };
+    }
+    beforeEach(async () => {
+      for (const store of stores.splice(0)) store.close();
+      now = NOW;
+      await factory.reset?.();
+    });
+
+    it('registers an endpoint as created, and a second registration as a refresh', async () => {
+      const { store } = await setup();
+      const first = await store.register({
+        xuid: A,
+        endpointId: 'console',
+        platform: 'Scarlett',
+        ttlSeconds: 60,
+      });
+      expect(first).toEqual({
+        created: true,
+        endpoint: { xuid: A, endpointId: 'console', platform: 'Scarlett', expiresAtMs: NOW + 60_000 },
+      });
+      const again = await store.register({
+        xuid: A,
+        endpointId: 'console',
+        platform: 'XboxOne',
+        ttlSeconds: 120,
+      });
+      expect(again).toMatchObject({
+        created: false,
+        endpoint: { platform: 'XboxOne', expiresAtMs: NOW + 120_000 },
+      });
+    });
+
+    it('queues an invite once for every live endpoint of the invitee, whatever its platform', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const sent = invite(A, { platform: 'XboxOne' });
+      const { reached } = await store.deliver([sent, invite(B)]);
+      expect(reached.sort()).toEqual([`${A}/console`, `${A}/phone`]);
+      expect(await store.pending(A, 'console')).toEqual([sent]);
+      expect(await store.pending(A, 'phone')).toEqual([sent]);
+    });
+
+    it('stores nothing for an invitee with no live endpoint', async () => {
+      const { store } = await setup();
+      expect(await store.deliver([invite(B)])).toEqual({ reached: [], dropped: 0 });
+      expect(await store.pendingFor(B)).toEqual([]);
+      expect(await store.pending(B, 'anything')).toBeUndefined();
+      // Registering afterwards does not bring back what was sent before.
+      await store.register({ xuid: B, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      expect(await store.pending(B, 'phone')).toEqual([]);
+    });
+
+    it('queues for an endpoint only the invites sent after it registered', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      const before = invite(A);
+      await store.deliver([before]);
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const after = invite(A);
+      await store.deliver([after]);
+      expect(await store.pending(A, 'console')).toEqual([before, after]);
+      expect(await store.pending(A, 'phone')).toEqual([after]);
+      expect(await store.pendingFor(A)).toEqual([before, after]);
+    });
+
+    it('takes an acknowledged invite off that endpoint only, and reports a second acknowledgement as not pending', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const sent = invite(A);
+      await store.deliver([sent]);
+      expect(await store.acknowledge(A, 'console', sent.id)).toBe(true);
+      expect(await store.acknowledge(A, 'console', sent.id)).toBe(false);
+      expect(await store.acknowledge(A, 'console', invite(A).id)).toBe(false);
+      expect(await store.pending(A, 'console')).toEqual([]);
+      expect(await store.pending(A, 'phone')).toEqual([sent]);
+    });
+
+    it('hides expired invites at once and deletes them on sweep', async () => {
+      const { store, advance } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 86_400 });
+      const sent = invite(A, { expiresAtMs: NOW + 1000 });
+      const kept = invite(A);
+      await store.deliver([sent]);
+      await store.deliver([kept]);
+      advance(1000);
+      expect(await store.pending(A, 'console')).toEqual([kept]);
+      expect(await store.acknowledge(A, 'console', sent.id)).toBe(false);
+      expect(await store.sweep()).toEqual({ expiredInvites: 1, expiredEndpoints: 0 });
+      expect(await store.pendingFor(A)).toEqual([kept]);
+      expect(await store.sweep()).toEqual({ expiredInvites: 0, expiredEndpoints: 0 });
+    });
+
+    it('forgets an expired registration, sweeps it, and a re-registered endpoint starts with an empty queue', async () => {
+      const { store, advance } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.deliver([invite(A, { expiresAtMs: NOW + 3_600_000 })]);
+      advance(60_000);
+      expect(await store.pending(A, 'console')).toBeUndefined();
+      expect(await store.deliver([invite(A)])).toEqual({ reached: [], dropped: 0 });
+      expect(await store.sweep()).toEqual({ expiredInvites: 0, expiredEndpoints: 1 });
+      const again = await store.register({
+        xuid: A,
+        endpointId: 'console',
+        platform: 'Scarlett',
+        ttlSeconds: 60,
+      });
+      expect(again.created).toBe(true);
+      expect(await store.pending(A, 'console')).toEqual([]);
+    });
+
+    it('bounds a user at the limit: the oldest invites give way first, and each send reports how many', async () => {
+      const { store } = await setup(2);
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const [first, second, third] = [invite(A), invite(A), invite(A)] as [Invite, Invite, Invite];
+      const receipts = [];
+      for (const sent of [first, second, third]) receipts.push(await store.deliver([sent]));
+      expect(receipts.map((receipt) => receipt.dropped)).toEqual([0, 0, 1]);
+      for (const endpointId of ['console', 'phone']) {
+        expect((await store.pending(A, endpointId))?.map((i) => i.id)).toEqual([second.id, third.id]);
+      }
+      expect(await store.acknowledge(A, 'console', first.id)).toBe(false);
+    });
+
+    it('holds 100 invites per user and drops one for each further invite', async () => {
+      const { store } = await setup(100);
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      const sent = Array.from({ length: 105 }, () => invite(A));
+      let dropped = 0;
+      for (const one of sent) dropped += (await store.deliver([one])).dropped;
+      expect(dropped).toBe(5);
+      const pending = await store.pending(A, 'console');
+      expect(pending?.map((i) => i.id)).toEqual(sent.slice(5).map((i) => i.id));
+    });
+
+    it('removes an unregistered endpoint and its queue; unregistering again is not an error', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.deliver([invite(A)]);
+      await store.unregister(A, 'console');
+      await store.unregister(A, 'console');
+      expect(await store.pending(A, 'console')).toBeUndefined();
+      const again = await store.register({
+        xuid: A,
+        endpointId: 'console',
+        platform: 'Scarlett',
+        ttlSeconds: 60,
+      });
+      expect(again.created).toBe(true);
+      expect(await store.pending(A, 'console')).toEqual([]);
+    });
+
+    it('delivers a 16-invitee send to all 48 endpoints of its invitees', async () => {
+      const { store } = await setup();
+      const invitees = Array.from({ length: 16 }, (_, i) => String(2000000000000000 + i));
+      for (const xuid of invitees) {
+        for (const endpointId of ['a', 'b', 'c']) {
+          await store.register({ xuid, endpointId, platform: 'Win32', ttlSeconds: 60 });
+        }
+      }
+      const batch = invitees.map((xuid) => invite(xuid));
+      const receipt = await store.deliver(batch);
+      expect(receipt.reached).toHaveLength(48);
+      expect(receipt.dropped).toBe(0);
+      for (const [i, xuid] of invitees.entries()) expect(await store.pending(xuid, 'b')).toEqual([batch[i]]);
+    });
+
+    it('resolves sends made together each with its own endpoints', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.register({ xuid: B, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const [toA, toB] = [invite(A), invite(B)];
+      const reached = await Promise.all([store.deliver([toA]), store.deliver([toB])]);
+      expect(reached).toEqual([
+        { reached: [`${A}/console`], dropped: 0 },
+        { reached: [`${B}/phone`], dropped: 0 },
+      ]);
+      expect(await store.pending(A, 'console')).toEqual([toA]);
+      expect(await store.pending(B, 'phone')).toEqual([toB]);
+    });
+
+    it('keeps an invite with every optional field as sent (platform, empty connection string)', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      const withPlatform = invite(A, { platform: 'Nintendo', connectionString: '' });
+      const without = invite(A, { connectionString: 'x'.repeat(512) });
+      await store.deliver([withPlatform]);
+      await store.deliver([without]);
+      expect(await store.pending(A, 'console')).toEqual([withPlatform, without]);
+    });
+  });
+}
