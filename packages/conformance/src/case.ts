@@ -80,6 +80,13 @@ export interface SetupStep {
   status?: number;
   /** Leave the request in flight while the case's request is sent; aborted afterwards. */
   inFlight?: true;
+  /**
+   * A value the server chose (an invite's id) that a later request needs: read from this step's
+   * JSON response at `pointer` (RFC 6901), it replaces `placeholder` in the paths of the later
+   * steps and of the case's request. The placeholder is itself a valid value, so that the case
+   * data stays a request the contract allows.
+   */
+  capture?: { pointer: string; placeholder: string };
 }
 
 export interface ConformanceCase {

@@ -53,11 +53,12 @@ export async function runCase(
   const problems: string[] = [];
   const inFlight: AbortController[] = [];
   const pending: Promise<unknown>[] = [];
+  // Placeholders in paths, and the values earlier setup steps read from their responses.
+  const captured = new Map<string, string>();
+  const buildFilled = (request: CaseRequest) => build(instance, withCaptured(request, captured));
   try {
-    const request = await build(instance, testCase.request);
-
     for (const [index, step] of (testCase.setup ?? []).entries()) {
-      const stepRequest = step.request === 'same' ? request : await build(instance, step.request);
+      const stepRequest = await buildFilled(step.request === 'same' ? testCase.request : step.request);
       const times = repetitions(step, instance.limits);
       for (let round = 0; round < times; round++) {
         const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
@@ -74,8 +75,17 @@ export async function runCase(
         if (target.keepsState && step.status !== undefined && response.status !== step.status) {
           problems.push(`${label}: status ${response.status} where the case needs ${step.status} first`);
         }
+        if (step.capture) {
+          const value = valueAt(parseBody(response.body), step.capture.pointer);
+          if (typeof value === 'string') captured.set(step.capture.placeholder, value);
+          else
+            problems.push(
+              `${label}: no string at ${step.capture.pointer} to capture: ${response.body.slice(0, 200)}`,
+            );
+        }
       }
     }
+    const request = await buildFilled(testCase.request);
 
     if (expectation.noResponseWithinMs !== undefined) {
       const route = 'direct';
@@ -112,6 +122,26 @@ export async function runCase(
     for (const controller of inFlight) controller.abort();
     await Promise.all(pending);
   }
+}
+
+/** The request with each placeholder in its path replaced by the value captured for it. */
+function withCaptured(request: CaseRequest, captured: ReadonlyMap<string, string>): CaseRequest {
+  let path = request.path;
+  for (const [placeholder, value] of captured) path = path.replaceAll(placeholder, encodeURIComponent(value));
+  return path === request.path ? request : { ...request, path };
+}
+
+/** The value at a JSON pointer (RFC 6901), or undefined. */
+function valueAt(document: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>(
+      (node, token) =>
+        typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[token] : undefined,
+      document,
+    );
 }
 
 function reason(exception: TargetException | undefined): { exceptionReason?: string } {
