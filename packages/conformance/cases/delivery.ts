@@ -23,8 +23,15 @@ const receive = (endpointId: string, query = ''): CaseRequest => ({
   path: `${endpointPath(endpointId)}/invites${query}`,
   credential: asUser,
 });
+const acknowledgePath = (endpointId: string, inviteId: string) =>
+  `${endpointPath(endpointId)}/invites/${inviteId}`;
+const anyInviteId = '5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a';
+/** Stands for the id of the invite a setup step received; replaced before the request is sent. */
+const inviteIdPlaceholder = '00000000-0000-4000-8000-00000000ac01';
+const sendToUser = invite({ invitedUsers: [user], sender, connectionString: 'server=203.0.113.10:3074' });
 const invalid = { status: 400, errorCode: 'RequestValidationError' } as const;
 const notAllowed = { status: 400, errorCode: 'AuthorizationError' } as const;
+const unauthenticated = { status: 401, errorCode: 'AuthenticationError' } as const;
 const firstRegistration = mockAnswers(200, mockReasons.lowestSuccess);
 const mockCannotVerify = mockAnswers(200, mockReasons.credentials);
 const mockKeepsNoState = (status: number) => mockAnswers(status, mockReasons.state);
@@ -112,7 +119,29 @@ export const deliveryCases: ConformanceCase[] = [
   {
     title: 'rejects a registration without credential',
     request: register('anonymous', { platform: 'Win32' }, { credential: undefined }),
-    expect: { status: 401, errorCode: 'AuthenticationError' },
+    expect: unauthenticated,
+  },
+  {
+    title: 'rejects a registration body over 16 KiB',
+    request: register('too-large', undefined, {
+      json: undefined,
+      raw: `{"platform":"Scarlett"${' '.repeat(16 * 1024)}}`,
+      headers: { 'content-type': 'application/json' },
+    }),
+    expect: { status: 413, errorCode: 'PayloadTooLarge' },
+    exceptions: mockAnswers(
+      200,
+      `${mockReasons.bodyLimit.split(';')[0]}; the padded body is a valid registration, so it answers the lowest documented 2xx (200)`,
+    ),
+  },
+  {
+    title: 'rejects a text/plain registration',
+    request: register('text-plain', undefined, {
+      json: undefined,
+      raw: JSON.stringify({ platform: 'Scarlett' }),
+      headers: { 'content-type': 'text/plain' },
+    }),
+    expect: { status: 415, errorCode: 'UnsupportedMediaType' },
   },
 
   // receiveInvites
@@ -128,11 +157,16 @@ export const deliveryCases: ConformanceCase[] = [
     setup: [
       { request: register('receive-one'), status: 201 },
       {
-        request: invite({ invitedUsers: [user], sender, connectionString: 'server=203.0.113.10:3074' }),
+        request: sendToUser,
         status: 204,
       },
     ],
     expect: { status: 200 },
+  },
+  {
+    title: 'rejects receiving without credential',
+    request: { ...receive('receive-anonymous'), credential: undefined },
+    expect: unauthenticated,
   },
   {
     title: 'answers 404 for an endpoint that is not registered',
@@ -154,10 +188,29 @@ export const deliveryCases: ConformanceCase[] = [
 
   // acknowledgeInvite
   {
+    title: 'acknowledges a delivered invite (its id read from the delivery)',
+    request: { method: 'DELETE', path: acknowledgePath('ack-1', inviteIdPlaceholder), credential: asUser },
+    setup: [
+      { request: register('ack-1'), status: 201 },
+      { request: sendToUser, status: 204 },
+      {
+        request: receive('ack-1', '?waitSeconds=0'),
+        status: 200,
+        capture: { pointer: '/invites/0/id', placeholder: inviteIdPlaceholder },
+      },
+    ],
+    expect: { status: 204 },
+  },
+  {
+    title: 'rejects acknowledging without credential',
+    request: { method: 'DELETE', path: acknowledgePath('ack-anonymous', anyInviteId) },
+    expect: unauthenticated,
+  },
+  {
     title: 'answers 404 when acknowledging an invite that is not pending',
     request: {
       method: 'DELETE',
-      path: `${endpointPath('ack-unknown')}/invites/5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a`,
+      path: acknowledgePath('ack-unknown', anyInviteId),
       credential: asUser,
     },
     setup: [{ request: register('ack-unknown'), status: 201 }],
@@ -185,5 +238,21 @@ export const deliveryCases: ConformanceCase[] = [
     title: 'unregisters an endpoint that is not registered (idempotent)',
     request: { method: 'DELETE', path: endpointPath('unregister-never'), credential: asUser },
     expect: { status: 204 },
+  },
+  {
+    title: "rejects unregistering with another user's credential",
+    request: {
+      method: 'DELETE',
+      path: endpointPath('unregister-other'),
+      credential: { kind: 'user', xuid: sender },
+    },
+    setup: [{ request: register('unregister-other'), status: 201 }],
+    expect: notAllowed,
+    exceptions: mockAnswers(204, mockReasons.credentials),
+  },
+  {
+    title: 'rejects unregistering without credential',
+    request: { method: 'DELETE', path: endpointPath('unregister-anonymous') },
+    expect: unauthenticated,
   },
 ];
