@@ -2,7 +2,7 @@
 // These run against the target's instance with tight limits (2 per 15 s burst, 4 per 300 s
 // sustain, 1 request in flight); each case uses its own sender or user so that cases do not share
 // a window.
-import type { CaseRequest, ConformanceCase } from '../src/case.ts';
+import type { CaseRequest, ConformanceCase, SetupStep } from '../src/case.ts';
 import { invite, invitee, mockAnswers, mockReasons, titleId } from './common.ts';
 
 const mockDoesNotThrottle = mockAnswers(204, mockReasons.state);
@@ -10,6 +10,31 @@ const mockDoesNotThrottle = mockAnswers(204, mockReasons.state);
 const user = '2535400000000001';
 const endpoint = `/users/${user}/endpoints/throttling-console`;
 const asUser: CaseRequest['credential'] = { kind: 'user', xuid: user };
+
+/**
+ * A user of its own per case (an aborted long poll may hold its slot a moment longer), whose
+ * endpoint is registered and whose only in-flight slot a long poll holds.
+ */
+function heldByLongPoll(xuid: string): {
+  endpoint: string;
+  credential: CaseRequest['credential'];
+  setup: SetupStep[];
+} {
+  const path = `/users/${xuid}/endpoints/throttling-console`;
+  const credential: CaseRequest['credential'] = { kind: 'user', xuid };
+  return {
+    endpoint: path,
+    credential,
+    setup: [
+      { request: { method: 'PUT', path, credential, json: { platform: 'Scarlett' } } },
+      { request: { method: 'GET', path: `${path}/invites?waitSeconds=30`, credential }, inFlight: true },
+    ],
+  };
+}
+const overInFlight = { status: 429, throttled: { limitType: 'Concurrency' } } as const;
+const registration = heldByLongPoll('2535400000000002');
+const unregistration = heldByLongPoll('2535400000000003');
+const acknowledgement = heldByLongPoll('2535400000000004');
 
 export const throttlingCases: ConformanceCase[] = [
   {
@@ -76,5 +101,41 @@ export const throttlingCases: ConformanceCase[] = [
     throttling: true,
     retryUntilExpected: true,
     exceptions: mockAnswers(200, mockReasons.state),
+  },
+  {
+    title: 'refuses a registration over the in-flight limit (a long poll holds the only slot)',
+    request: {
+      method: 'PUT',
+      path: registration.endpoint,
+      credential: registration.credential,
+      json: { platform: 'Scarlett' },
+    },
+    setup: registration.setup,
+    expect: overInFlight,
+    throttling: true,
+    retryUntilExpected: true,
+    exceptions: mockAnswers(200, mockReasons.state),
+  },
+  {
+    title: 'refuses an unregistration over the in-flight limit (a long poll holds the only slot)',
+    request: { method: 'DELETE', path: unregistration.endpoint, credential: unregistration.credential },
+    setup: unregistration.setup,
+    expect: overInFlight,
+    throttling: true,
+    retryUntilExpected: true,
+    exceptions: mockAnswers(204, mockReasons.state),
+  },
+  {
+    title: 'refuses an acknowledgement over the in-flight limit (a long poll holds the only slot)',
+    request: {
+      method: 'DELETE',
+      path: `${acknowledgement.endpoint}/invites/5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a`,
+      credential: acknowledgement.credential,
+    },
+    setup: acknowledgement.setup,
+    expect: overInFlight,
+    throttling: true,
+    retryUntilExpected: true,
+    exceptions: mockAnswers(204, mockReasons.state),
   },
 ];
