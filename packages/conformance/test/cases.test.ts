@@ -25,6 +25,35 @@ const operationOf = (testCase: ConformanceCase) => {
   return route.kind === 'operation' ? route.operation : undefined;
 };
 
+const bug = 'a correct server never answers 500 (any 500 is a bug the suite would report)';
+const storeDown =
+  'needs the store to fail, or the instance to drain after SIGTERM; the targets run healthy until closed';
+
+/**
+ * The documented responses no request sequence reaches on a correct, healthy server, each with why.
+ * A case that exercises one must take it off this list (the test below fails until it does).
+ */
+const unreachable = new Map<string, string>([
+  [
+    'getReadiness 503',
+    'answered while the instance starts, drains or cannot reach Redis; the targets are ready',
+  ],
+  [
+    'getMetrics 404',
+    'answered when the deployment moves metrics (METRICS_PORT) or turns them off; the targets serve them',
+  ],
+  ['sendServerInvite 500', bug],
+  ['sendServerInvite 503', storeDown],
+  ['registerEndpoint 500', bug],
+  ['registerEndpoint 503', storeDown],
+  ['unregisterEndpoint 500', bug],
+  ['unregisterEndpoint 503', storeDown],
+  ['receiveInvites 500', bug],
+  ['receiveInvites 503', storeDown],
+  ['acknowledgeInvite 500', bug],
+  ['acknowledgeInvite 503', storeDown],
+]);
+
 describe('the conformance cases', () => {
   it('have unique titles', () => {
     const titles = cases.map((testCase) => testCase.title);
@@ -56,6 +85,24 @@ describe('the conformance cases', () => {
         wrong.push(`${testCase.title}: ${status} for ${operation.operationId}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('exercise every response the contract documents, for every operation, but those no request reaches', () => {
+    const exercised = new Set(
+      cases.flatMap((testCase) => {
+        const operation = operationOf(testCase);
+        return operation ? [`${operation.operationId} ${testCase.expect.status}`] : [];
+      }),
+    );
+    const documented = contract.operations.flatMap((operation) =>
+      [...operation.responses.keys()].map((status) => `${operation.operationId} ${status}`),
+    );
+    expect(documented.filter((response) => !exercised.has(response) && !unreachable.has(response))).toEqual(
+      [],
+    );
+    // The list only shrinks: a pair a case now exercises, or one no longer documented, leaves it.
+    expect([...unreachable.keys()].filter((response) => exercised.has(response))).toEqual([]);
+    expect([...unreachable.keys()].filter((response) => !documented.includes(response))).toEqual([]);
   });
 
   it('send requests the contract allows wherever they expect success', () => {
