@@ -102,6 +102,12 @@ export interface ConformanceCase {
    */
   throttling?: true;
   /**
+   * Run against the target's degraded instance instead: its metrics turned off and its shared
+   * store (Redis) stopped after start-up, for the responses only a deployment's configuration or a
+   * failing dependency causes.
+   */
+  degraded?: true;
+  /**
    * With a request left in flight, the server counts it a moment after it arrives: the case's
    * request is re-sent (bounded, no sleeping) until it gets the expected status.
    */

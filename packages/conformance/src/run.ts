@@ -47,7 +47,11 @@ export async function runCase(
   target: Target,
   testCase: ConformanceCase,
 ): Promise<CaseOutcome> {
-  const instance = testCase.throttling ? target.throttling : target.general;
+  const instance = testCase.degraded
+    ? target.degraded
+    : testCase.throttling
+      ? target.throttling
+      : target.general;
   const exception = testCase.exceptions?.[target.name];
   const expectation = exception?.instead ?? testCase.expect;
   const problems: string[] = [];
@@ -86,6 +90,7 @@ export async function runCase(
       }
     }
     const request = await buildFilled(testCase.request);
+    if (instance.asksForStatus) request.headers.set('prefer', `code=${expectation.status}`);
 
     if (expectation.noResponseWithinMs !== undefined) {
       const route = 'direct';

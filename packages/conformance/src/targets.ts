@@ -1,7 +1,8 @@
 // The two implementations the suite holds to the contract.
-// - server: the real service, started from its package on port 0, twice: once with its limits
-//   raised (so that the many valid cases are not throttled) and once with tight limits for the
-//   throttling cases. Its traffic also goes through `prism proxy --errors` (see run.ts). It runs
+// - server: the real service, started from its package on port 0, three times: once with its
+//   limits raised (so that the many valid cases are not throttled), once with tight limits for the
+//   throttling cases, and once degraded (metrics off, on a Redis stopped after start-up, whatever
+//   the target's store) for the responses of an outage. Its traffic also goes through `prism proxy --errors` (see run.ts). It runs
 //   on its embedded SQLite store, and once more on Redis (a real redis-server per instance, so
 //   that the two instances' rate windows stay apart).
 // - mock: `prism mock` on the spec, serving its examples.
@@ -45,6 +46,11 @@ export interface TargetInstance {
    */
   reportProxyUrl?: string;
   limits: Limits;
+  /**
+   * Prism cannot be degraded (it has no store to lose, no metrics to turn off): asked for the
+   * status the case expects (`Prefer: code=<status>`), it answers its documented response for it.
+   */
+  asksForStatus?: true;
   /** A complete Authorization header value. */
   credential(credential: Credential): Promise<string>;
 }
@@ -55,6 +61,8 @@ export interface Target {
   description: string;
   general: TargetInstance;
   throttling: TargetInstance;
+  /** Metrics turned off, the shared store (Redis) stopped after start-up (see ConformanceCase). */
+  degraded: TargetInstance;
   /** Whether the statuses of setup requests hold (false: Prism keeps no state). */
   keepsState: boolean;
   close(): Promise<void>;
@@ -93,32 +101,41 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
     await Promise.allSettled(servers.map((server) => server.close()));
     await Promise.allSettled(redisServers.map((redis) => redis.remove()));
   };
-  const start = async (limits: Limits) => {
+  const start = async (limits: Limits, degraded = false) => {
     let env: Record<string, string> = {};
-    if (store === 'redis') {
-      const redis = await startRedisServer();
+    let redis: RedisServer | undefined;
+    if (store === 'redis' || degraded) {
+      redis = await startRedisServer();
       redisServers.push(redis);
       env = { REDIS_URL: redis.url };
     }
+    if (degraded) env.METRICS_ENABLED = 'false';
     const server = await startTestServer({ throttle: limits, env });
     servers.push(server);
+    // Stopped once the instance runs on it: every request that needs the store meets the outage.
+    if (degraded) await redis?.stop();
     const proxied = await withValidatingProxies(server.url, limits, (credential) =>
       serverCredential(server, credential),
     );
     proxies.push(...proxied.proxies);
     return proxied.instance;
   };
-  const started = await Promise.allSettled([start(raisedLimits), start(tightLimits)]);
-  const [general, throttling] = started;
-  if (general.status === 'rejected' || throttling.status === 'rejected') {
+  const started = await Promise.allSettled([
+    start(raisedLimits),
+    start(tightLimits),
+    start(raisedLimits, true),
+  ]);
+  const [general, throttling, degraded] = started;
+  if (general.status === 'rejected' || throttling.status === 'rejected' || degraded.status === 'rejected') {
     await closeAll();
-    throw general.status === 'rejected' ? general.reason : (throttling as PromiseRejectedResult).reason;
+    throw (started.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
   }
   return {
     name: 'server',
-    description: `server (@server-invites/server on port 0, ${store === 'redis' ? 'on Redis' : 'on its embedded SQLite store'}; traffic validated by prism proxy --errors, or by prism proxy reporting sl-violations for requests the contract forbids)`,
+    description: `server (@server-invites/server on port 0, ${store === 'redis' ? 'on Redis' : 'on its embedded SQLite store'}; traffic validated by prism proxy --errors, or by prism proxy reporting sl-violations for requests the contract forbids; the degraded cases on an instance whose Redis was stopped after start-up, metrics off)`,
     general: general.value,
     throttling: throttling.value,
+    degraded: degraded.value,
     keepsState: true,
     close: closeAll,
   };
@@ -159,9 +176,10 @@ export async function startMockTarget(): Promise<Target> {
   return {
     name: 'mock',
     description:
-      'mock (prism mock on the spec, serving its examples; Prism keeps no state, so setup requests are checked against the contract but their statuses are not)',
+      'mock (prism mock on the spec, serving its examples; Prism keeps no state, so setup requests are checked against the contract but their statuses are not; it cannot be degraded, so the degraded cases ask it for their status with Prefer: code=<status>)',
     general: instance,
     throttling: instance,
+    degraded: { ...instance, asksForStatus: true },
     keepsState: false,
     close: () => mock.close(),
   };

@@ -58,6 +58,7 @@ describe('the suite against a deliberately broken server', () => {
     description: 'the deliberately broken server',
     general: instance,
     throttling: instance,
+    degraded: instance,
     keepsState: true,
     close: async () => {},
   });

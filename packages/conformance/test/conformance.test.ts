@@ -33,7 +33,9 @@ function testName(target: TargetName, testCase: ConformanceCase): string {
   let name = `${target}: ${testCase.title} with ${outcome(testCase.expect)}`;
   const exception = testCase.exceptions?.[target];
   if (exception) name += ` → ${outcome(exception.instead)} instead, because ${exception.reason}`;
-  if (target === 'server' && testCase.request.wire) {
+  if (target === 'mock' && testCase.degraded) {
+    name += ` [Prism, which cannot be degraded, asked for it with Prefer: code=${testCase.expect.status}]`;
+  } else if (target === 'server' && testCase.request.wire) {
     name += ' [sent to the server directly, over a raw socket]';
   } else if (target === 'server' && plannedRoute(contract, testCase.request) === 'direct') {
     name += ' [sent to the server directly: a Prism proxy would not forward this body byte for byte]';
