@@ -3,6 +3,7 @@ import type { ConformanceCase } from '../src/case.ts';
 import type { Contract } from '../src/contract.ts';
 import { invite } from './common.ts';
 import { credentialCases } from './credentials.ts';
+import { degradedCases } from './degraded.ts';
 import { deliveryCases } from './delivery.ts';
 import { probeCases } from './probes.ts';
 import { sendServerInviteCases } from './send-server-invite.ts';
@@ -32,5 +33,6 @@ export function allCases(contract: Contract): ConformanceCase[] {
     ...throttlingCases,
     ...probeCases,
     ...deliveryCases,
+    ...degradedCases,
   ];
 }
