@@ -2,9 +2,9 @@
 // - server: the real service, started from its package on port 0, three times: once with its
 //   limits raised (so that the many valid cases are not throttled), once with tight limits for the
 //   throttling cases, and once degraded (metrics off, on a Redis stopped after start-up, whatever
-//   the target's store) for the responses of an outage. Its traffic also goes through `prism proxy --errors` (see run.ts). It runs
-//   on its embedded SQLite store, and once more on Redis (a real redis-server per instance, so
-//   that the two instances' rate windows stay apart).
+//   the target's store) for the responses of an outage. Its traffic also goes through
+//   `prism proxy --errors` (see run.ts). It runs on its embedded SQLite store, and once more on
+//   Redis (a real redis-server per instance, so that the instances' rate windows stay apart).
 // - mock: `prism mock` on the spec, serving its examples.
 import { type PrismInstance, startMock, startValidatingProxy } from '@server-invites/mock';
 import { startTestServer, type TestServer } from '@server-invites/server/testing';
