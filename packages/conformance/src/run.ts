@@ -55,8 +55,8 @@ export async function runCase(
   const exception = testCase.exceptions?.[target.name];
   const expectation = exception?.instead ?? testCase.expect;
   const problems: string[] = [];
-  const inFlight: AbortController[] = [];
-  const pending: Promise<unknown>[] = [];
+  // Requests left in flight by setup steps (a long poll holding the caller's only slot).
+  const holds: Hold[] = [];
   // Placeholders in paths, and the values earlier setup steps read from their responses.
   const captured = new Map<string, string>();
   const buildFilled = (request: CaseRequest) => build(instance, withCaptured(request, captured));
@@ -67,11 +67,7 @@ export async function runCase(
       for (let round = 0; round < times; round++) {
         const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
         if (step.inFlight) {
-          const controller = new AbortController();
-          inFlight.push(controller);
-          // Straight to the implementation: the response never comes (it is aborted), so there is
-          // nothing for a proxy to validate, and a proxy might not pass the abort on.
-          pending.push(send(instance.url, stepRequest, controller.signal).catch(() => undefined));
+          holds.push(hold(instance.url, stepRequest));
           continue;
         }
         const { response, problems: stepProblems } = await exchange(contract, instance, stepRequest);
@@ -118,15 +114,50 @@ export async function runCase(
       outcome.response.status !== expectation.status;
     for (let attempt = 1; attempt < maxRetries && retry(); attempt++) {
       await new Promise((resolve) => setImmediate(resolve));
+      // A held request that was answered held nothing (it may have met the slot of the step
+      // before it, released a moment after that step's answer): it is sent again.
+      for (const [index, held] of holds.entries()) if (held.answered()) holds[index] = held.again();
       outcome = await exchange(contract, instance, request, expectation.outsideContract);
     }
     problems.push(...outcome.problems);
     problems.push(...checkExpectation(expectation, outcome.response, instance.limits));
     return { problems, expectation, route: outcome.route, response: outcome.response, ...reason(exception) };
   } finally {
-    for (const controller of inFlight) controller.abort();
-    await Promise.all(pending);
+    await Promise.all(holds.map((held) => held.release()));
   }
+}
+
+interface Hold {
+  /** Whether the implementation answered the request (so it holds nothing any more). */
+  answered(): boolean;
+  /** The same request, sent again. */
+  again(): Hold;
+  /** Aborts the request and waits until it has ended. */
+  release(): Promise<void>;
+}
+
+/**
+ * Sends a request left in flight, straight to the implementation: its response is never awaited
+ * (it is aborted at the end of the case), so there is nothing for a proxy to validate, and a proxy
+ * might not pass the abort on.
+ */
+function hold(url: string, request: BuiltRequest): Hold {
+  const controller = new AbortController();
+  let answered = false;
+  const ended = send(url, request, controller.signal).then(
+    () => {
+      answered = true;
+    },
+    () => undefined,
+  );
+  return {
+    answered: () => answered,
+    again: () => hold(url, request),
+    async release() {
+      controller.abort();
+      await ended;
+    },
+  };
 }
 
 /** The request with each placeholder in its path replaced by the value captured for it. */
