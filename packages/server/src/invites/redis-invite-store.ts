@@ -29,12 +29,19 @@ export const SWEEP_INDEX_KEY = 'si:sweep';
 /** The keys of one user, all in the user's Cluster slot. */
 export function userKeys(xuid: string) {
   const tag = `si:{${xuid}}`;
+  const endpoints = `${tag}:ep`;
+  const invites = `${tag}:inv`;
+  const order = `${tag}:order`;
+  const expiry = `${tag}:exp`;
+  const sequence = `${tag}:seq`;
   return {
-    endpoints: `${tag}:ep`,
-    invites: `${tag}:inv`,
-    order: `${tag}:order`,
-    expiry: `${tag}:exp`,
-    sequence: `${tag}:seq`,
+    endpoints,
+    invites,
+    order,
+    expiry,
+    sequence,
+    /** The keys the deliver and sweep scripts take, in their KEYS order. */
+    store: [endpoints, invites, order, expiry, sequence] as const,
     queuePrefix: `${tag}:q:`,
     queue: (endpointId: string) => `${tag}:q:${endpointId}`,
     /** The user's wake-up channel (see redis-invite-notifier.ts). */
@@ -91,11 +98,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           invites.map((invite) => {
             const k = userKeys(invite.invitedUser);
             return redis.invites_deliver(
-              k.endpoints,
-              k.invites,
-              k.order,
-              k.expiry,
-              k.sequence,
+              ...k.store,
               now,
               maxPendingPerUser,
               invite.id,
@@ -189,15 +192,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           const results = (await Promise.all(
             users.map(([xuid]) => {
               const k = userKeys(xuid);
-              return redis.invites_sweepUser(
-                k.endpoints,
-                k.invites,
-                k.order,
-                k.expiry,
-                k.sequence,
-                now,
-                k.queuePrefix,
-              );
+              return redis.invites_sweepUser(...k.store, now, k.queuePrefix);
             }),
           )) as [number, number, number][];
           await Promise.all(
