@@ -3,28 +3,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInviteNotifier, type InviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
-import { startTestServer, type TestServer } from '../../src/testing.ts';
+import type { TestServer } from '../../src/testing.ts';
 import { useFakeClock } from '../support/fake-clock.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
+import { trackedTestServers } from '../support/test-servers.ts';
 
 const A = '2814613569642996';
 const B = '2814654783556735';
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  vi.useRealTimers();
-});
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}) {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = trackedTestServers();
 
 function deviceOf(server: TestServer, xuid: string, authorization: string) {
   const call = async (method: string, path: string, body?: unknown) => {
@@ -230,7 +220,6 @@ describe('long polling', () => {
     const poll = a.receive('console', 30);
     await pollWaiting;
     const stopped = server.close();
-    servers = [];
     expect(await poll).toEqual({ status: 200, body: { invites: [] } });
     await stopped;
   });
@@ -258,7 +247,6 @@ describe('the embedded store', () => {
     await a.register('console', { platform: 'Scarlett' });
     await sendInvite(before, { invitedUsers: [A], sender: SENDER });
     await before.close();
-    servers = [];
 
     const after = await start({ overrides: { store: makeStore() } });
     const received = await deviceOf(after, A, await after.userCredential(A)).receive('console');

@@ -11,7 +11,7 @@ import { buildDependencies } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadContract } from '../../src/contract.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
-import { gate } from '../support/gate.ts';
+import { firstDeliveryHeld, gate } from '../support/gate.ts';
 import { callInvite, TITLE_ID, validInvite } from '../support/invite-request.ts';
 
 let server: TestServer | undefined;
@@ -253,18 +253,9 @@ describe('credentials before the body', () => {
 describe('in-flight pools', () => {
   it('are per title: one title at its limit does not refuse another title of the same game-server subject', async () => {
     const held = gate();
-    let calls = 0;
     server = await startTestServer({
       throttle: { concurrencyPerCaller: 1 },
-      overrides: {
-        delivery: {
-          deliver: async () => {
-            calls += 1;
-            if (calls === 1) await held.wait();
-            return { reached: [], dropped: 0 };
-          },
-        },
-      },
+      overrides: { delivery: firstDeliveryHeld(held) },
     });
     // Development game-server tokens all carry the subject "game-server".
     const titleA = await server.serviceCredential([TITLE_ID]);

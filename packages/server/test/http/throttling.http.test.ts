@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { useFakeClock } from '../support/fake-clock.ts';
-import { gate } from '../support/gate.ts';
+import { firstDeliveryHeld, gate } from '../support/gate.ts';
 import { callInvite, TITLE_ID, validInvite } from '../support/invite-request.ts';
 
 let server: TestServer | undefined;
@@ -96,18 +96,9 @@ describe('rate windows per sender and title', () => {
 describe('concurrency per caller', () => {
   it('answers a request over the in-flight limit with 429 Concurrency, and admits again once one finishes', async () => {
     const held = gate();
-    let calls = 0;
     server = await startTestServer({
       throttle: { concurrencyPerCaller: 1 },
-      overrides: {
-        delivery: {
-          deliver: async () => {
-            calls += 1;
-            if (calls === 1) await held.wait();
-            return { reached: [], dropped: 0 };
-          },
-        },
-      },
+      overrides: { delivery: firstDeliveryHeld(held) },
     });
     const auth = await server.serviceCredential([TITLE_ID]);
     const first = callInvite(server.url, { authorization: auth, body: validInvite });

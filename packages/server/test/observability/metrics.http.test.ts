@@ -1,28 +1,18 @@
 // GET /metrics as Prometheus sees it: the counters move with the traffic a test sends, on the
 // service's port by default, on METRICS_PORT alone when it is set, and nowhere when turned off.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import type { InviteDelivery } from '../../src/invites/delivery.ts';
-import { startTestServer, type TestServer } from '../../src/testing.ts';
+import type { TestServer } from '../../src/testing.ts';
 import { useFakeClock } from '../support/fake-clock.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
 import { sample, scrape } from '../support/prometheus.ts';
+import { trackedTestServers } from '../support/test-servers.ts';
 
 const A = '2814613569642996';
 const B = '2814654783556735';
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  vi.useRealTimers();
-});
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}) {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = trackedTestServers();
 
 async function call(
   server: TestServer,

@@ -18,3 +18,18 @@ export function gate() {
     open,
   };
 }
+
+/**
+ * A delivery whose first send waits at `held` (so that its request stays in flight) and whose
+ * later sends go through at once; each delivers to no endpoint.
+ */
+export function firstDeliveryHeld(held: ReturnType<typeof gate>) {
+  let calls = 0;
+  return {
+    deliver: async () => {
+      calls += 1;
+      if (calls === 1) await held.wait();
+      return { reached: [], dropped: 0 };
+    },
+  };
+}
