@@ -8,38 +8,7 @@ import type { Clock } from '../clock.ts';
 import { ServiceError } from '../errors.ts';
 import { type DeliveryReceipt, type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
 import type { Endpoint, Invite } from './invite.ts';
-
-const schema = `
-  CREATE TABLE IF NOT EXISTS invites (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    title_id INTEGER NOT NULL,
-    sender TEXT NOT NULL,
-    invited_user TEXT NOT NULL,
-    connection_string TEXT NOT NULL,
-    platform TEXT,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS invites_by_user ON invites (invited_user, seq);
-  CREATE INDEX IF NOT EXISTS invites_by_expiry ON invites (expires_at);
-  CREATE TABLE IF NOT EXISTS endpoints (
-    xuid TEXT NOT NULL,
-    endpoint_id TEXT NOT NULL,
-    platform TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    PRIMARY KEY (xuid, endpoint_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS endpoints_by_expiry ON endpoints (expires_at);
-  CREATE TABLE IF NOT EXISTS deliveries (
-    xuid TEXT NOT NULL,
-    endpoint_id TEXT NOT NULL,
-    invite_seq INTEGER NOT NULL REFERENCES invites (seq) ON DELETE CASCADE,
-    PRIMARY KEY (xuid, endpoint_id, invite_seq),
-    FOREIGN KEY (xuid, endpoint_id) REFERENCES endpoints (xuid, endpoint_id) ON DELETE CASCADE
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS deliveries_by_invite ON deliveries (invite_seq);
-`;
+import { prepareSchema } from './sqlite-schema.ts';
 
 interface InviteRow {
   id: string;
@@ -98,49 +67,73 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   const { clock, maxPendingPerUser } = options;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
+  // No foreign keys: the tables have none, and queues are derived rather than stored.
   db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;',
   );
-  db.exec(schema);
+  prepareSchema(db);
 
   // Prepared once: each send, poll and acknowledgement reuses them.
   const sql = {
-    // Neither insert has a RETURNING clause: SQLite buffers the returned rows first, which cost
-    // more than reading the new seq from run() and the endpoints with a plain SELECT.
+    lastSeq: db.prepare('SELECT last_seq FROM store_state'),
+    saveLastSeq: db.prepare('UPDATE store_state SET last_seq = ?'),
+    // No RETURNING clauses: SQLite buffers returned rows first, which costs more than a plain SELECT.
     insertInvite: db.prepare(
-      `INSERT INTO invites (id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO invites (seq, id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     liveEndpointsOf: db.prepare('SELECT endpoint_id FROM endpoints WHERE xuid = ? AND expires_at > ?'),
-    queue: db.prepare('INSERT INTO deliveries (xuid, endpoint_id, invite_seq) VALUES (?, ?, ?)'),
     // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
-    // (none while the user is under it), then everything up to it. One `seq NOT IN (newest N)`
-    // statement did the same but cost ~60 µs per invite, more than the rest of a send.
+    // (none while the user is under it), then everything up to it, with its acknowledgements.
     newestDropped: db.prepare(
       'SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT 1 OFFSET ?',
     ),
     trimUser: db.prepare('DELETE FROM invites WHERE invited_user = ? AND seq <= ?'),
+    trimUserAcknowledged: db.prepare('DELETE FROM acknowledged WHERE xuid = ? AND invite_seq <= ?'),
     liveEndpoint: db.prepare(
       'SELECT platform, expires_at FROM endpoints WHERE xuid = ? AND endpoint_id = ? AND expires_at > ?',
     ),
-    upsertEndpoint: db.prepare(
-      `INSERT INTO endpoints (xuid, endpoint_id, platform, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (xuid, endpoint_id) DO UPDATE SET platform = excluded.platform, expires_at = excluded.expires_at`,
+    // A new (or expired, so new again) registration's queue starts after every invite so far.
+    startEndpoint: db.prepare(
+      `INSERT INTO endpoints (xuid, endpoint_id, platform, expires_at, queued_after) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (xuid, endpoint_id) DO UPDATE SET
+         platform = excluded.platform, expires_at = excluded.expires_at, queued_after = excluded.queued_after`,
     ),
-    clearQueue: db.prepare('DELETE FROM deliveries WHERE xuid = ? AND endpoint_id = ?'),
+    refreshEndpoint: db.prepare(
+      'UPDATE endpoints SET platform = ?, expires_at = ? WHERE xuid = ? AND endpoint_id = ?',
+    ),
+    forgetAcknowledged: db.prepare('DELETE FROM acknowledged WHERE xuid = ? AND endpoint_id = ?'),
     deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE xuid = ? AND endpoint_id = ?'),
     queued: db.prepare(
-      `SELECT i.* FROM deliveries d JOIN invites i ON i.seq = d.invite_seq
-       WHERE d.xuid = ? AND d.endpoint_id = ? AND i.expires_at > ? ORDER BY i.seq`,
+      `SELECT i.* FROM endpoints e JOIN invites i ON i.invited_user = e.xuid AND i.seq > e.queued_after
+       WHERE e.xuid = ? AND e.endpoint_id = ? AND i.expires_at > ?
+         AND NOT EXISTS (SELECT 1 FROM acknowledged a
+           WHERE a.xuid = e.xuid AND a.endpoint_id = e.endpoint_id AND a.invite_seq = i.seq)
+       ORDER BY i.seq`,
     ),
     acknowledge: db.prepare(
-      `DELETE FROM deliveries WHERE xuid = ? AND endpoint_id = ?
-         AND invite_seq = (SELECT seq FROM invites WHERE id = ? AND expires_at > ?)`,
+      `INSERT OR IGNORE INTO acknowledged (xuid, endpoint_id, invite_seq, expires_at)
+       SELECT e.xuid, e.endpoint_id, i.seq, i.expires_at
+       FROM endpoints e JOIN invites i ON i.invited_user = e.xuid AND i.seq > e.queued_after
+       WHERE e.xuid = ? AND e.endpoint_id = ? AND i.id = ? AND i.expires_at > ?`,
     ),
     forUser: db.prepare('SELECT * FROM invites WHERE invited_user = ? AND expires_at > ? ORDER BY seq'),
-    sweepInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
+    // Invites expire in about the order they were sent (one TTL for all), so the sweep walks them
+    // in seq order up to the first live one, with no expiry index to keep up on every send. An
+    // invite outliving a later one (the TTL lowered across a restart) is reclaimed a little later;
+    // reads never see it once expired.
+    firstLiveSeq: db.prepare('SELECT seq FROM invites WHERE expires_at > ? ORDER BY seq LIMIT 1'),
+    sweepInvites: db.prepare('DELETE FROM invites WHERE seq < ? AND expires_at <= ?'),
+    sweepAcknowledged: db.prepare('DELETE FROM acknowledged WHERE expires_at <= ?'),
+    sweepEndpointsAcknowledged: db.prepare(
+      `DELETE FROM acknowledged WHERE (xuid, endpoint_id) IN
+         (SELECT xuid, endpoint_id FROM endpoints WHERE expires_at <= ?)`,
+    ),
     sweepEndpoints: db.prepare('DELETE FROM endpoints WHERE expires_at <= ?'),
   } satisfies Record<string, StatementSync>;
+
+  /** The seq of the newest invite ever stored; every queue start is at most this. */
+  let lastSeq = Number((sql.lastSeq.get() as { last_seq: number }).last_seq);
 
   /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
   function transaction<T>(work: () => T): T {
@@ -169,32 +162,42 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
     const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
     const lastSendTo = new Map<string, (typeof receipts)[number]>();
-    for (const [index, invites] of sends.entries()) {
-      const receipt = receipts[index] as (typeof receipts)[number];
-      for (const invite of invites) {
-        const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
-        if (endpoints.length === 0) continue;
-        const seq = sql.insertInvite.run(
-          invite.id,
-          invite.titleId,
-          invite.sender,
-          invite.invitedUser,
-          invite.connectionString,
-          invite.platform ?? null,
-          invite.createdAtMs,
-          invite.expiresAtMs,
-        ).lastInsertRowid;
-        for (const { endpoint_id } of endpoints) {
-          sql.queue.run(invite.invitedUser, endpoint_id, seq);
-          receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
+    const seqBefore = lastSeq;
+    try {
+      for (const [index, invites] of sends.entries()) {
+        const receipt = receipts[index] as (typeof receipts)[number];
+        for (const invite of invites) {
+          const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
+          if (endpoints.length === 0) continue;
+          lastSeq += 1;
+          sql.insertInvite.run(
+            lastSeq,
+            invite.id,
+            invite.titleId,
+            invite.sender,
+            invite.invitedUser,
+            invite.connectionString,
+            invite.platform ?? null,
+            invite.createdAtMs,
+            invite.expiresAtMs,
+          );
+          for (const { endpoint_id } of endpoints)
+            receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
+          lastSendTo.set(invite.invitedUser, receipt);
         }
-        lastSendTo.set(invite.invitedUser, receipt);
       }
+      if (lastSeq !== seqBefore) sql.saveLastSeq.run(lastSeq);
+    } catch (error) {
+      // Rolled back: the seqs handed out are free again.
+      lastSeq = seqBefore;
+      throw error;
     }
     // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
     for (const [user, receipt] of lastSendTo) {
       const dropFrom = sql.newestDropped.get(user, maxPendingPerUser) as { seq: number } | undefined;
-      if (dropFrom) receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
+      if (!dropFrom) continue;
+      receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
+      sql.trimUserAcknowledged.run(user, dropFrom.seq);
     }
     return receipts.map(({ reached, dropped }) => ({ reached: [...reached], dropped }));
   }
@@ -246,16 +249,23 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
       const created = transaction(() => {
         const live = sql.liveEndpoint.get(xuid, endpointId, now) !== undefined;
+        if (live) {
+          sql.refreshEndpoint.run(platform, endpoint.expiresAtMs, xuid, endpointId);
+          return false;
+        }
         // An expired registration's queue belongs to the past: a re-registered device starts empty.
-        if (!live) sql.clearQueue.run(xuid, endpointId);
-        sql.upsertEndpoint.run(xuid, endpointId, platform, endpoint.expiresAtMs);
-        return !live;
+        sql.forgetAcknowledged.run(xuid, endpointId);
+        sql.startEndpoint.run(xuid, endpointId, platform, endpoint.expiresAtMs, lastSeq);
+        return true;
       });
       return { endpoint, created };
     },
 
     async unregister(xuid, endpointId) {
-      guarded(() => sql.deleteEndpoint.run(xuid, endpointId));
+      transaction(() => {
+        sql.deleteEndpoint.run(xuid, endpointId);
+        sql.forgetAcknowledged.run(xuid, endpointId);
+      });
     },
 
     async pending(xuid, endpointId) {
@@ -276,10 +286,14 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
     async sweep() {
       const now = clock.now();
-      return transaction(() => ({
-        expiredInvites: Number(sql.sweepInvites.run(now).changes),
-        expiredEndpoints: Number(sql.sweepEndpoints.run(now).changes),
-      }));
+      return transaction(() => {
+        const firstLive = sql.firstLiveSeq.get(now) as { seq: number } | undefined;
+        const expiredInvites = Number(sql.sweepInvites.run(firstLive?.seq ?? lastSeq + 1, now).changes);
+        sql.sweepAcknowledged.run(now);
+        sql.sweepEndpointsAcknowledged.run(now);
+        const expiredEndpoints = Number(sql.sweepEndpoints.run(now).changes);
+        return { expiredInvites, expiredEndpoints };
+      });
     },
 
     close() {

@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import type { Invite } from '../../src/invites/invite.ts';
@@ -27,7 +28,7 @@ const at = (overrides: Partial<Invite> = {}) => ({
 const unavailable = expect.objectContaining({
   code: 'ServiceUnavailable',
   retryAfterSeconds: 1,
-  cause: expect.objectContaining({ message: expect.stringMatching(/UNIQUE/) }),
+  cause: expect.objectContaining({ message: expect.stringMatching(/CHECK constraint failed/) }),
 });
 
 describe('SQLite invite store', () => {
@@ -42,10 +43,10 @@ describe('SQLite invite store', () => {
     const batch = invitees.map((xuid) => invite(xuid, at()));
     expect((await store.deliver(batch)).reached).toHaveLength(48);
 
-    const duplicateId = batch[0]?.id as string;
+    // An invite that expires as it is made breaks the table's CHECK constraint.
     const failing = [
       invite(invitees[0] as string, at()),
-      invite(invitees[1] as string, at({ id: duplicateId })),
+      invite(invitees[1] as string, at({ expiresAtMs: NOW })),
     ];
     await expect(store.deliver(failing)).rejects.toEqual(unavailable);
     expect(await store.pendingFor(invitees[0] as string)).toEqual([batch[0]]);
@@ -94,7 +95,7 @@ describe('SQLite invite store, sends arriving together', () => {
     const good = invite(B, at());
     await store.deliver([stored]);
     const results = await Promise.allSettled([
-      store.deliver([invite(A, at({ id: stored.id }))]),
+      store.deliver([invite(A, at({ expiresAtMs: NOW }))]),
       store.deliver([good]),
     ]);
     expect(results[0]).toEqual({ status: 'rejected', reason: unavailable });
@@ -115,3 +116,106 @@ describe('SQLite invite store, sends arriving together', () => {
     second.store.close();
   });
 });
+
+describe('SQLite invite store, its file over time', () => {
+  const freshPath = () => join(mkdtempSync(join(tmpdir(), 'server-invites-store-')), 'invites.sqlite');
+
+  it('keeps handing out greater seqs after every invite was swept and the file reopened', async () => {
+    const path = freshPath();
+    let now = NOW;
+    const clock = { now: () => now };
+    const first = createSqliteInviteStore({ path, clock, maxPendingPerUser: 100 });
+    await first.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 86_400 });
+    await first.deliver([
+      invite(A, at({ expiresAtMs: NOW + 1000 })),
+      invite(A, at({ expiresAtMs: NOW + 1000 })),
+    ]);
+    now += 1000;
+    expect(await first.sweep()).toEqual({ expiredInvites: 2, expiredEndpoints: 0 });
+    first.close();
+
+    // A queue starts after the newest seq handed out; a reused seq would hide the next invite.
+    const second = createSqliteInviteStore({ path, clock, maxPendingPerUser: 100 });
+    await second.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+    const next = invite(A, at({ createdAtMs: now, expiresAtMs: now + 60_000 }));
+    await second.deliver([next]);
+    expect(await second.pending(A, 'phone')).toEqual([next]);
+    expect(await second.pending(A, 'console')).toEqual([next]);
+    second.close();
+  });
+
+  it('migrates a version 1 file (a row per queued invite) to the same queues, acknowledgements kept', async () => {
+    const path = freshPath();
+    const old = new DatabaseSync(path);
+    old.exec(VERSION_1_SCHEMA);
+    const row = (seq: number, user: string) =>
+      `(${seq}, '00000000-0000-4000-8000-${String(seq).padStart(12, '0')}', 42, '9', '${user}', 'cs', NULL, ${NOW}, ${NOW + 3_600_000})`;
+    old.exec(`
+      INSERT INTO invites (seq, id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
+        VALUES ${row(1, A)}, ${row(2, A)}, ${row(3, A)}, ${row(4, B)};
+      INSERT INTO endpoints VALUES ('${A}', 'console', 'Scarlett', ${NOW + 60_000}),
+        ('${A}', 'phone', 'Android', ${NOW + 60_000}), ('${B}', 'pc', 'Win32', ${NOW + 60_000});
+      -- console: all three, the second acknowledged; phone registered after the first, nothing left.
+      INSERT INTO deliveries VALUES ('${A}', 'console', 1), ('${A}', 'console', 3), ('${B}', 'pc', 4);
+    `);
+    old.close();
+
+    const { store } = setup(path);
+    const ids = async (xuid: string, endpointId: string) =>
+      (await store.pending(xuid, endpointId))?.map((one) => one.id.slice(-1));
+    expect(await ids(A, 'console')).toEqual(['1', '3']);
+    expect(await ids(A, 'phone')).toEqual([]);
+    expect(await ids(B, 'pc')).toEqual(['4']);
+    expect(await store.acknowledge(A, 'console', '00000000-0000-4000-8000-000000000002')).toBe(false);
+    expect(await store.acknowledge(A, 'console', '00000000-0000-4000-8000-000000000003')).toBe(true);
+    const next = invite(A, at());
+    await store.deliver([next]);
+    expect(await store.pending(A, 'phone')).toEqual([next]);
+    expect((await store.pending(A, 'console'))?.map((one) => one.id)).toEqual([
+      '00000000-0000-4000-8000-000000000001',
+      next.id,
+    ]);
+    store.close();
+  });
+
+  it('refuses a file written by a newer version of the service', () => {
+    const path = freshPath();
+    const newer = new DatabaseSync(path);
+    newer.exec('PRAGMA user_version = 99');
+    newer.close();
+    expect(() => setup(path)).toThrow(/schema version 99/);
+  });
+});
+
+/** The schema before versions were recorded (user_version 0), as the service created it. */
+const VERSION_1_SCHEMA = `
+  CREATE TABLE invites (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title_id INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    invited_user TEXT NOT NULL,
+    connection_string TEXT NOT NULL,
+    platform TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX invites_by_user ON invites (invited_user, seq);
+  CREATE INDEX invites_by_expiry ON invites (expires_at);
+  CREATE TABLE endpoints (
+    xuid TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (xuid, endpoint_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX endpoints_by_expiry ON endpoints (expires_at);
+  CREATE TABLE deliveries (
+    xuid TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL,
+    invite_seq INTEGER NOT NULL REFERENCES invites (seq) ON DELETE CASCADE,
+    PRIMARY KEY (xuid, endpoint_id, invite_seq),
+    FOREIGN KEY (xuid, endpoint_id) REFERENCES endpoints (xuid, endpoint_id) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  CREATE INDEX deliveries_by_invite ON deliveries (invite_seq);
+`;
