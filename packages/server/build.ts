@@ -11,13 +11,15 @@ const packageDir = import.meta.dirname;
 /**
  * The Node.js flags the service runs with (`pnpm start`; the bench reads them from here, and
  * test/build.test.ts checks that the start script uses them). After a full GC the service's heap
- * holds ~20 MB, but with V8's default sizing (32 MB semi-spaces, an old generation that grows to
- * ~100 MB of dead requests before it is collected) its RSS settled at ~300 MB under load. These
- * bound it at ~150 MB after 100k requests, for fewer requests per second (measured side by
- * side in packages/bench/BENCHMARKS.md, configuration "default V8 heap"). A deployment with memory
- * to spare can start `node dist/main.mjs` without them.
+ * holds ~20 MB, but with V8's default sizing (up to 32 MB semi-spaces, an old generation that
+ * grows far past the live data before it is collected) its RSS roughly doubles under load. These
+ * bound it (packages/bench/BENCHMARKS.md: the soak, and "default V8 heap" side by side). The
+ * semi-spaces are the trade-off: each request's objects are still alive when a small young
+ * generation fills, so they are copied and promoted, and the old generation collects them at a
+ * higher price; larger ones cost RSS. A deployment with memory to spare can start
+ * `node dist/main.mjs` without them.
  */
-export const serviceNodeFlags = ['--max-semi-space-size=2', '--max-old-space-size=128'] as const;
+export const serviceNodeFlags = ['--max-semi-space-size=8', '--max-old-space-size=128'] as const;
 
 // main.ts imports ./serve.ts after turning the compile cache on; bundled into one file, the cache
 // would be turned on after that file was compiled. So serve.ts is its own output, imported at run time.
@@ -38,6 +40,9 @@ export async function buildService(outdir = join(packageDir, 'dist')): Promise<v
     outdir,
     outExtension: { '.js': '.mjs' },
     sourcemap: 'linked',
+    // Names are kept (stack traces stay readable); the smaller source is held in memory by V8.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     // Swagger UI's files are served from the installed package's folder, found at run time.
     external: ['swagger-ui-dist'],

@@ -20,13 +20,22 @@ function timer(metrics: Metrics, kind: string): Timed {
   };
 }
 
+/** One async step per send: the store's latency, then the invite counts its receipt reports. */
 function measuredDeliver(
   delivery: InviteDelivery,
   metrics: Metrics,
-  timed: Timed,
+  kind: string,
 ): InviteDelivery['deliver'] {
   return async (invites) => {
-    const receipt = await timed('deliver', () => delivery.deliver(invites));
+    const started = performance.now();
+    let receipt: Awaited<ReturnType<InviteDelivery['deliver']>>;
+    try {
+      receipt = await delivery.deliver(invites);
+    } catch (error) {
+      metrics.storeOperation(kind, 'deliver', (performance.now() - started) / 1000, true);
+      throw error;
+    }
+    metrics.storeOperation(kind, 'deliver', (performance.now() - started) / 1000, false);
     metrics.invitesSent(invites.length);
     metrics.invitesDelivered(receipt.reached.length);
     if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
@@ -36,14 +45,14 @@ function measuredDeliver(
 
 /** The send side alone (composition lets tests replace it). */
 export function instrumentDelivery(delivery: InviteDelivery, metrics: Metrics, kind: string): InviteDelivery {
-  return { deliver: measuredDeliver(delivery, metrics, timer(metrics, kind)) };
+  return { deliver: measuredDeliver(delivery, metrics, kind) };
 }
 
 /** `kind` labels the store's series: `sqlite`, `redis`, ... */
 export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind: string): InviteStore {
   const timed = timer(metrics, kind);
   return {
-    deliver: measuredDeliver(store, metrics, timed),
+    deliver: measuredDeliver(store, metrics, kind),
     register: (registration) => timed('register', () => store.register(registration)),
     unregister: (xuid, endpointId) => timed('unregister', () => store.unregister(xuid, endpointId)),
     pending: (xuid, endpointId) => timed('pending', () => store.pending(xuid, endpointId)),

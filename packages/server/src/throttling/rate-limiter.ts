@@ -50,27 +50,34 @@ export function createRateLimiter(
   }));
   return {
     async consume(key) {
+      // One promise per window: this runs on every send.
       const states = await Promise.all(
-        limiters.map(async ({ window, limiter }): Promise<WindowState> => {
-          const res = await limiter.consume(key).catch((rejection: unknown) => {
-            // The limiter rejects with its result when over the limit, and with an Error when its
-            // store fails: that is a dependency outage (503), not the caller's fault.
-            if (rejection instanceof RateLimiterRes) return rejection;
-            throw new ServiceError(
-              'ServiceUnavailable',
-              'the rate-limit store is unavailable; retry shortly',
-              { cause: rejection, retryAfterSeconds: 1 },
-            );
-          });
-          return {
-            window,
-            consumed: res.consumedPoints,
-            remaining: Math.max(0, window.limit - res.consumedPoints),
-            resetMs: Math.max(0, res.msBeforeNext),
-          };
-        }),
+        limiters.map(({ window, limiter }) =>
+          limiter.consume(key).then(
+            (res) => windowState(window, res),
+            (rejection: unknown) => {
+              // The limiter rejects with its result when over the limit, and with an Error when
+              // its store fails: that is a dependency outage (503), not the caller's fault.
+              if (rejection instanceof RateLimiterRes) return windowState(window, rejection);
+              throw new ServiceError(
+                'ServiceUnavailable',
+                'the rate-limit store is unavailable; retry shortly',
+                { cause: rejection, retryAfterSeconds: 1 },
+              );
+            },
+          ),
+        ),
       );
       return { allowed: states.every((state) => state.consumed <= state.window.limit), windows: states };
     },
+  };
+}
+
+function windowState(window: RateWindow, res: RateLimiterRes): WindowState {
+  return {
+    window,
+    consumed: res.consumedPoints,
+    remaining: Math.max(0, window.limit - res.consumedPoints),
+    resetMs: Math.max(0, res.msBeforeNext),
   };
 }

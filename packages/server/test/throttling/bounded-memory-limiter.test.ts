@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serviceNodeFlags } from '../../build.ts';
 import {
   BoundedMemoryRateLimiter,
   boundedMemoryLimiters,
@@ -175,11 +176,9 @@ describe('BoundedMemoryRateLimiter memory', () => {
 
   it('holds 300,000 distinct senders in both windows at once well under the service heap (128 MB old space)', async () => {
     const probe = fileURLToPath(new URL('../support/limiter-heap-probe.ts', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ['--max-semi-space-size=2', '--max-old-space-size=128', '--expose-gc', probe, '300000'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...serviceNodeFlags, '--expose-gc', probe, '300000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
