@@ -1,5 +1,6 @@
 // Builds the Express app from its dependencies, without listening. The middleware order is the
-// request path, from socket to response (each step in http/):
+// request path, from socket to response (each step in http/; the steps between two Express
+// layers run as one, http/sequence.ts):
 //   1. request-log        the request's id, and its one log line and metrics when the response closes
 //      cors               browsers' preflights, when CORS_ORIGINS allows other origins
 //   2. docs assets        Swagger UI's static files under /docs/assets
@@ -28,6 +29,7 @@ import { normalizeJsonContentType } from './http/json-content-type.ts';
 import { operationMatch } from './http/operation-match.ts';
 import type { OperationHandlers } from './http/operations.ts';
 import { requestLog } from './http/request-log.ts';
+import { sequence } from './http/sequence.ts';
 import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -66,20 +68,28 @@ export function createApp(
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(requestLog(deps.logger, deps.metrics));
-  if (deps.corsOrigins) app.use(corsMiddleware(deps.corsOrigins));
+  app.use(
+    sequence([
+      requestLog(deps.logger, deps.metrics),
+      ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins)] : []),
+    ]),
+  );
   app.use(
     docsAssetsPath,
     express.static(docsAssetsDirectory, { index: false, fallthrough: false }),
     docsAssetsErrors,
   );
-  app.use(normalizeJsonContentType);
-  app.use(declaredLength(deps.bodyLimitBytes));
-  app.use(operationMatch(deps.contract));
-  app.use(authenticate(deps.authenticator));
-  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
-  app.use(validation);
-  app.use(dispatch({ handlers, concurrency: deps.concurrency }));
+  app.use(
+    sequence([
+      normalizeJsonContentType,
+      declaredLength(deps.bodyLimitBytes),
+      operationMatch(deps.contract),
+      authenticate(deps.authenticator),
+      express.json({ limit: deps.bodyLimitBytes, strict: true }),
+      validation,
+      dispatch({ handlers, concurrency: deps.concurrency }),
+    ]),
+  );
   app.use(errorHandler({ patternDescriptions: patternDescriptions(deps.contract) }));
   return app;
 }

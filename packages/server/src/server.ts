@@ -52,15 +52,15 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     },
     (req, res) => {
       if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
-      else {
-        unsent.add(res);
-        res.once('close', () => unsent.delete(res));
-      }
+      else unsent.add(res);
       // While the app answers on this connection, a protocol error on it cannot get its own answer.
-      const socket = req.socket as typeof req.socket & { [responding]?: ServerResponse };
+      const socket = req.socket as typeof req.socket & { [responding]?: ServerResponse | undefined };
       socket[responding] = res;
-      res.once('finish', () => {
-        if (socket[responding] === res) delete socket[responding];
+      // One listener for both; a response closes once it has finished, or when its connection does.
+      res.once('close', () => {
+        unsent.delete(res);
+        // Cleared, not deleted: deleting a property would turn every socket into a slow object.
+        if (socket[responding] === res) socket[responding] = undefined;
       });
       app(req, res);
     },

@@ -3,11 +3,12 @@
 // coerced values on `req.openapi`. Authentication and dispatch are the service's own steps around
 // it, so the validator's security handlers and operation handlers are not used.
 //
-// The validator hands out its steps as an array of middleware; they run here as one Express
-// layer, in their order, without this code knowing what each step is.
+// The validator hands out its steps as an array of middleware; they run here as one step, in
+// their order, without this code knowing what each step is.
 import type { RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Contract } from '../contract.ts';
+import { sequence } from './sequence.ts';
 
 export function contractValidation(contract: Contract, validateResponses: boolean): RequestHandler {
   return sequence(
@@ -26,29 +27,4 @@ export function contractValidation(contract: Contract, validateResponses: boolea
       fileUploader: false,
     }),
   );
-}
-
-/** Runs middleware one after the other as one; the first error goes to the next error handler. */
-function sequence(steps: readonly RequestHandler[]): RequestHandler {
-  return (req, res, next) => {
-    let index = 0;
-    const step = (error?: unknown): void => {
-      if (error !== undefined && error !== null) {
-        next(error);
-        return;
-      }
-      const current = steps[index++];
-      if (!current) {
-        next();
-        return;
-      }
-      try {
-        const result: unknown = current(req, res, step);
-        if (result instanceof Promise) result.catch(step);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
-    step();
-  };
 }
