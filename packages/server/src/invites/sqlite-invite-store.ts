@@ -75,7 +75,13 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
 
   // Prepared once: each send, poll and acknowledgement reuses them.
   const sql = {
-    lastSeq: db.prepare('SELECT last_seq FROM store_state'),
+    // Prepared like the rest: exec() would compile them again for every commit.
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    lastSeq: db.prepare(
+      'SELECT max(last_seq, coalesce((SELECT max(seq) FROM invites), 0)) AS last_seq FROM store_state',
+    ),
     saveLastSeq: db.prepare('UPDATE store_state SET last_seq = ?'),
     // No RETURNING clauses: SQLite buffers returned rows first, which costs more than a plain SELECT.
     insertInvite: db.prepare(
@@ -84,12 +90,11 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     ),
     liveEndpointsOf: db.prepare('SELECT endpoint_id FROM endpoints WHERE xuid = ? AND expires_at > ?'),
     // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
-    // (none while the user is under it), then everything up to it, with its acknowledgements.
+    // (none while the user is under it), then everything up to it.
     newestDropped: db.prepare(
       'SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT 1 OFFSET ?',
     ),
     trimUser: db.prepare('DELETE FROM invites WHERE invited_user = ? AND seq <= ?'),
-    trimUserAcknowledged: db.prepare('DELETE FROM acknowledged WHERE xuid = ? AND invite_seq <= ?'),
     liveEndpoint: db.prepare(
       'SELECT platform, expires_at FROM endpoints WHERE xuid = ? AND endpoint_id = ? AND expires_at > ?',
     ),
@@ -132,19 +137,23 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     sweepEndpoints: db.prepare('DELETE FROM endpoints WHERE expires_at <= ?'),
   } satisfies Record<string, StatementSync>;
 
-  /** The seq of the newest invite ever stored; every queue start is at most this. */
+  /**
+   * The seq of the newest invite ever stored; every queue start is at most this. The newest
+   * invite's row holds it, except after a sweep has deleted every invite: the sweep records it in
+   * store_state first, so a send does not write that table on every commit.
+   */
   let lastSeq = Number((sql.lastSeq.get() as { last_seq: number }).last_seq);
 
   /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
   function transaction<T>(work: () => T): T {
-    guarded(() => db.exec('BEGIN IMMEDIATE'));
+    guarded(() => sql.begin.run());
     try {
       const result = work();
-      db.exec('COMMIT');
+      sql.commit.run();
       return result;
     } catch (error) {
       try {
-        db.exec('ROLLBACK');
+        sql.rollback.run();
       } catch {
         // The transaction is gone with the connection; the original failure is what matters.
       }
@@ -186,7 +195,6 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
           lastSendTo.set(invite.invitedUser, receipt);
         }
       }
-      if (lastSeq !== seqBefore) sql.saveLastSeq.run(lastSeq);
     } catch (error) {
       // Rolled back: the seqs handed out are free again.
       lastSeq = seqBefore;
@@ -196,8 +204,9 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     for (const [user, receipt] of lastSendTo) {
       const dropFrom = sql.newestDropped.get(user, maxPendingPerUser) as { seq: number } | undefined;
       if (!dropFrom) continue;
+      // Their acknowledgements stay until they expire with them (the sweep): seqs are never
+      // reused, so they can match nothing meanwhile, and one statement less runs per commit.
       receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
-      sql.trimUserAcknowledged.run(user, dropFrom.seq);
     }
     return receipts.map(({ reached, dropped }) => ({ reached: [...reached], dropped }));
   }
@@ -287,6 +296,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     async sweep() {
       const now = clock.now();
       return transaction(() => {
+        sql.saveLastSeq.run(lastSeq);
         const firstLive = sql.firstLiveSeq.get(now) as { seq: number } | undefined;
         const expiredInvites = Number(sql.sweepInvites.run(firstLive?.seq ?? lastSeq + 1, now).changes);
         sql.sweepAcknowledged.run(now);
