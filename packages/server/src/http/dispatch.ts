@@ -34,30 +34,46 @@ export function dispatch(deps: DispatchDeps): RequestHandler {
     }
     // The validator's coerced values (a title id of 0 is the number 0, not the text "0").
     const params = validated.pathParams;
+    let release: (() => void) | undefined;
     if (credential) {
       const admission = deps.concurrency.tryAcquire(inFlightPool(credential, params));
       if (!admission.admitted) throw concurrencyExceeded(admission);
-      res.once('close', admission.release);
+      release = admission.release;
     }
-    let disconnected: AbortController | undefined;
-    const result = await handlers[operation.operationId]({
-      params,
-      query: req.query,
-      body: req.body,
-      credential,
-      requestId: res.locals.requestId,
-      // Made on first use: most operations never wait, so most requests never pay for it.
-      get signal() {
-        if (!disconnected) {
-          const controller = new AbortController();
-          res.once('close', () => controller.abort());
-          disconnected = controller;
-        }
-        return disconnected.signal;
-      },
-    } as unknown as OperationRequest<OperationId>);
-    send(res, result);
+    // In flight until its handler is done (a long poll waits in it); the response is then written
+    // at once, so this ends with the request's work, without a listener per response.
+    try {
+      send(res, await handle(handlers[operation.operationId], req, res, params, credential));
+    } finally {
+      release?.();
+    }
   };
+}
+
+function handle(
+  handler: Handler,
+  req: Request,
+  res: Response,
+  params: Record<string, unknown>,
+  credential: Credential | undefined,
+): Promise<OperationResult<OperationId>> {
+  let disconnected: AbortController | undefined;
+  return handler({
+    params,
+    query: req.query,
+    body: req.body,
+    credential,
+    requestId: res.locals.requestId,
+    // Made on first use: most operations never wait, so most requests never pay for it.
+    get signal() {
+      if (!disconnected) {
+        const controller = new AbortController();
+        res.once('close', () => controller.abort());
+        disconnected = controller;
+      }
+      return disconnected.signal;
+    },
+  } as unknown as OperationRequest<OperationId>);
 }
 
 /**

@@ -69,7 +69,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   const db = new DatabaseSync(options.path);
   // No foreign keys: the tables have none, and queues are derived rather than stored.
   db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;',
+    'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;',
   );
   prepareSchema(db);
 

@@ -2,7 +2,7 @@
 // the limiters and the notifier, which know nothing of metrics.
 import type { InviteNotifier } from '../invites/invite-notifier.ts';
 import type { ConcurrencyLimiter } from '../throttling/concurrency-limiter.ts';
-import type { RateLimiter } from '../throttling/rate-limiter.ts';
+import type { RateDecision, RateLimiter } from '../throttling/rate-limiter.ts';
 import type { Metrics } from './metrics.ts';
 
 /**
@@ -11,20 +11,21 @@ import type { Metrics } from './metrics.ts';
  */
 export function instrumentRateLimiter(limiter: RateLimiter, metrics: Metrics): RateLimiter {
   return {
-    async consume(key) {
-      const decision = await limiter.consume(key);
-      if (!decision.allowed) {
-        let worst: (typeof decision.windows)[number] | undefined;
-        for (const state of decision.windows) {
-          if (state.consumed > state.window.limit && (worst === undefined || state.resetMs > worst.resetMs)) {
-            worst = state;
-          }
-        }
-        metrics.requestThrottled('Rate', worst?.window.name ?? 'unknown');
-      }
-      return decision;
-    },
+    consume: (key) => limiter.consume(key).then(countRefusal),
   };
+
+  function countRefusal(decision: RateDecision): RateDecision {
+    if (!decision.allowed) {
+      let worst: (typeof decision.windows)[number] | undefined;
+      for (const state of decision.windows) {
+        if (state.consumed > state.window.limit && (worst === undefined || state.resetMs > worst.resetMs)) {
+          worst = state;
+        }
+      }
+      metrics.requestThrottled('Rate', worst?.window.name ?? 'unknown');
+    }
+    return decision;
+  }
 }
 
 export function instrumentConcurrencyLimiter(
