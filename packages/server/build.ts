@@ -19,7 +19,7 @@ const packageDir = import.meta.dirname;
  * higher price; larger ones cost RSS. A deployment with memory to spare can start
  * `node dist/main.mjs` without them.
  */
-export const serviceNodeFlags = ['--max-semi-space-size=8', '--max-old-space-size=128'] as const;
+export const serviceNodeFlags = ['--max-semi-space-size=4', '--max-old-space-size=128'] as const;
 
 // main.ts imports ./serve.ts after turning the compile cache on; bundled into one file, the cache
 // would be turned on after that file was compiled. So serve.ts is its own output, imported at run time.
