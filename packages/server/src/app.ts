@@ -85,7 +85,9 @@ export function createApp(
       declaredLength(deps.bodyLimitBytes),
       operationMatch(deps.contract),
       authenticate(deps.authenticator),
-      express.json({ limit: deps.bodyLimitBytes, strict: true }),
+      // Every body that reaches the parser is `application/json` (json-content-type refused the
+      // rest with 415 and named JSON one way), so its media type is not looked up again.
+      express.json({ limit: deps.bodyLimitBytes, strict: true, type: () => true }),
       validation,
       dispatch({ handlers, concurrency: deps.concurrency }),
     ]),

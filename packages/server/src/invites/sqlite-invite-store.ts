@@ -67,11 +67,18 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   const { clock, maxPendingPerUser } = options;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
-  // No foreign keys: the tables have none, and queues are derived rather than stored.
-  db.exec(
-    'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;',
-  );
-  prepareSchema(db);
+  try {
+    // One process owns the file (exclusive locking: another one fails with "database is locked"),
+    // which the seqs handed out from memory rely on, and which spares each transaction its file
+    // locks. No foreign keys: the tables have none, and queues are derived rather than stored.
+    db.exec(
+      'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;',
+    );
+    prepareSchema(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   // Prepared once: each send, poll and acknowledgement reuses them.
   const sql = {

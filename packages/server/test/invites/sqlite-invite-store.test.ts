@@ -178,6 +178,17 @@ describe('SQLite invite store, its file over time', () => {
     store.close();
   });
 
+  it('is held by one store at a time: a second one on the same file is refused while the first is open', async () => {
+    const path = freshPath();
+    const first = setup(path).store;
+    await first.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+    expect(() => setup(path)).toThrow(/database is locked/);
+    first.close();
+    const second = setup(path).store;
+    expect(await second.pending(A, 'console')).toEqual([]);
+    second.close();
+  });
+
   it('refuses a file written by a newer version of the service', () => {
     const path = freshPath();
     const newer = new DatabaseSync(path);
