@@ -87,7 +87,8 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
     lastSeq: db.prepare(
-      'SELECT max(last_seq, coalesce((SELECT max(seq) FROM invites), 0)) AS last_seq FROM store_state',
+      `SELECT max(last_seq, coalesce((SELECT max(seq) FROM invites), 0),
+         coalesce((SELECT max(queued_after) FROM endpoints), 0)) AS last_seq FROM store_state`,
     ),
     saveLastSeq: db.prepare('UPDATE store_state SET last_seq = ?'),
     // No RETURNING clauses: SQLite buffers returned rows first, which costs more than a plain SELECT.
@@ -145,9 +146,10 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   } satisfies Record<string, StatementSync>;
 
   /**
-   * The seq of the newest invite ever stored; every queue start is at most this. The newest
-   * invite's row holds it, except after a sweep has deleted every invite: the sweep records it in
-   * store_state first, so a send does not write that table on every commit.
+   * The greatest seq handed out; every queue start is at most this, and every invite to come gets
+   * a greater one. On opening, the greatest of the newest invite's, the greatest queue start
+   * (which may follow seqs of a rolled-back send) and store_state's, which the sweep writes before
+   * it may delete every invite: so a send does not write that table on every commit.
    */
   let lastSeq = Number((sql.lastSeq.get() as { last_seq: number }).last_seq);
 
@@ -178,34 +180,28 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
     const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
     const lastSendTo = new Map<string, (typeof receipts)[number]>();
-    const seqBefore = lastSeq;
-    try {
-      for (const [index, invites] of sends.entries()) {
-        const receipt = receipts[index] as (typeof receipts)[number];
-        for (const invite of invites) {
-          const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
-          if (endpoints.length === 0) continue;
-          lastSeq += 1;
-          sql.insertInvite.run(
-            lastSeq,
-            invite.id,
-            invite.titleId,
-            invite.sender,
-            invite.invitedUser,
-            invite.connectionString,
-            invite.platform ?? null,
-            invite.createdAtMs,
-            invite.expiresAtMs,
-          );
-          for (const { endpoint_id } of endpoints)
-            receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
-          lastSendTo.set(invite.invitedUser, receipt);
-        }
+    for (const [index, invites] of sends.entries()) {
+      const receipt = receipts[index] as (typeof receipts)[number];
+      for (const invite of invites) {
+        const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
+        if (endpoints.length === 0) continue;
+        // A rolled-back transaction leaves a gap in the seqs, which nothing minds.
+        lastSeq += 1;
+        sql.insertInvite.run(
+          lastSeq,
+          invite.id,
+          invite.titleId,
+          invite.sender,
+          invite.invitedUser,
+          invite.connectionString,
+          invite.platform ?? null,
+          invite.createdAtMs,
+          invite.expiresAtMs,
+        );
+        for (const { endpoint_id } of endpoints)
+          receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
+        lastSendTo.set(invite.invitedUser, receipt);
       }
-    } catch (error) {
-      // Rolled back: the seqs handed out are free again.
-      lastSeq = seqBefore;
-      throw error;
     }
     // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
     for (const [user, receipt] of lastSendTo) {

@@ -144,6 +144,25 @@ describe('SQLite invite store, its file over time', () => {
     second.close();
   });
 
+  it('gives an invite sent after a failed send and a restart a seq past every queue start', async () => {
+    const path = freshPath();
+    const first = setup(path).store;
+    await first.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+    await expect(first.deliver([invite(A, at()), invite(A, at({ expiresAtMs: NOW }))])).rejects.toEqual(
+      unavailable,
+    );
+    // Registered after seqs were handed out to the send that was rolled back.
+    await first.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+    first.close();
+
+    const second = setup(path).store;
+    const next = invite(A, at());
+    await second.deliver([next]);
+    expect(await second.pending(A, 'phone')).toEqual([next]);
+    expect(await second.pending(A, 'console')).toEqual([next]);
+    second.close();
+  });
+
   it('migrates a version 1 file (a row per queued invite) to the same queues, acknowledgements kept', async () => {
     const path = freshPath();
     const old = new DatabaseSync(path);
