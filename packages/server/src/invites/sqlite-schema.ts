@@ -63,7 +63,7 @@ const fromVersion1 = `
     FROM invites_v1 WHERE expires_at > created_at;
   UPDATE store_state SET last_seq = max(
     coalesce((SELECT max(seq) FROM invites_v1), 0),
-    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'invites'), 0));
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'invites_v1'), 0));
   INSERT INTO endpoints (xuid, endpoint_id, platform, expires_at, queued_after)
     SELECT e.xuid, e.endpoint_id, e.platform, e.expires_at,
       coalesce(

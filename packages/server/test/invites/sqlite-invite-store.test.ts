@@ -176,6 +176,10 @@ describe('SQLite invite store, its file over time', () => {
         ('${A}', 'phone', 'Android', ${NOW + 60_000}), ('${B}', 'pc', 'Win32', ${NOW + 60_000});
       -- console: all three, the second acknowledged; phone registered after the first, nothing left.
       INSERT INTO deliveries VALUES ('${A}', 'console', 1), ('${A}', 'console', 3), ('${B}', 'pc', 4);
+      -- AUTOINCREMENT remembers seq 5 after its row is gone.
+      INSERT INTO invites (seq, id, title_id, sender, invited_user, connection_string, platform, created_at, expires_at)
+        VALUES ${row(5, B)};
+      DELETE FROM invites WHERE seq = 5;
     `);
     old.close();
 
@@ -195,6 +199,10 @@ describe('SQLite invite store, its file over time', () => {
       next.id,
     ]);
     store.close();
+    // Seqs go on past every seq version 1 handed out, not only past the rows it kept.
+    const migrated = new DatabaseSync(path);
+    expect(migrated.prepare('SELECT max(seq) AS seq FROM invites').get()).toEqual({ seq: 6 });
+    migrated.close();
   });
 
   it('is held by one store at a time: a second one on the same file is refused while the first is open', async () => {
