@@ -6,53 +6,58 @@ import type { Metrics } from './metrics.ts';
 
 type Timed = <T>(operation: string, run: () => Promise<T>) => Promise<T>;
 
+/** Records each operation's latency, and whether it failed, when its promise settles. */
 function timer(metrics: Metrics, kind: string): Timed {
-  return async (operation, run) => {
+  return (operation, run) => {
     const started = performance.now();
+    const record = (failed: boolean) =>
+      metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, failed);
+    // A store that throws instead of rejecting is recorded as a failure as well.
+    let pending: ReturnType<typeof run>;
     try {
-      const result = await run();
-      metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, false);
-      return result;
+      pending = run();
     } catch (error) {
-      metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, true);
-      throw error;
+      record(true);
+      return Promise.reject(error);
     }
+    return pending.then(
+      (result) => {
+        record(false);
+        return result;
+      },
+      (error: unknown) => {
+        record(true);
+        throw error;
+      },
+    );
   };
 }
 
-/** One async step per send: the store's latency, then the invite counts its receipt reports. */
+/** The store's latency, then the invite counts its receipt reports. */
 function measuredDeliver(
   delivery: InviteDelivery,
   metrics: Metrics,
-  kind: string,
+  timed: Timed,
 ): InviteDelivery['deliver'] {
-  return async (invites) => {
-    const started = performance.now();
-    let receipt: Awaited<ReturnType<InviteDelivery['deliver']>>;
-    try {
-      receipt = await delivery.deliver(invites);
-    } catch (error) {
-      metrics.storeOperation(kind, 'deliver', (performance.now() - started) / 1000, true);
-      throw error;
-    }
-    metrics.storeOperation(kind, 'deliver', (performance.now() - started) / 1000, false);
-    metrics.invitesSent(invites.length);
-    metrics.invitesDelivered(receipt.reached.length);
-    if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
-    return receipt;
-  };
+  return (invites) =>
+    timed('deliver', () => delivery.deliver(invites)).then((receipt) => {
+      metrics.invitesSent(invites.length);
+      metrics.invitesDelivered(receipt.reached.length);
+      if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
+      return receipt;
+    });
 }
 
 /** The send side alone (composition lets tests replace it). */
 export function instrumentDelivery(delivery: InviteDelivery, metrics: Metrics, kind: string): InviteDelivery {
-  return { deliver: measuredDeliver(delivery, metrics, kind) };
+  return { deliver: measuredDeliver(delivery, metrics, timer(metrics, kind)) };
 }
 
 /** `kind` labels the store's series: `sqlite`, `redis`, ... */
 export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind: string): InviteStore {
   const timed = timer(metrics, kind);
   return {
-    deliver: measuredDeliver(store, metrics, kind),
+    deliver: measuredDeliver(store, metrics, timed),
     register: (registration) => timed('register', () => store.register(registration)),
     unregister: (xuid, endpointId) => timed('unregister', () => store.unregister(xuid, endpointId)),
     pending: (xuid, endpointId) => timed('pending', () => store.pending(xuid, endpointId)),
