@@ -61,6 +61,13 @@ const send = (replica: Replica, body: Record<string, unknown>) =>
   call(`${replica.url}/titles/${TITLE}/invites/server`, { method: 'POST', authorization: game, body });
 const endpoint = (replica: Replica, xuid: string, endpointId: string) =>
   `${replica.url}/users/${xuid}/endpoints/${endpointId}`;
+const register = (
+  replica: Replica,
+  xuid: string,
+  endpointId: string,
+  authorization: string,
+  platform: string,
+) => call(endpoint(replica, xuid, endpointId), { method: 'PUT', authorization, body: { platform } });
 
 describe.each([
   ['one Redis server', () => ({ REDIS_URL: redis.url })],
@@ -94,15 +101,7 @@ describe.each([
 
   it('wakes a long poll held by one replica within a second of a send through another', async () => {
     const { xuid, authorization } = await player();
-    expect(
-      (
-        await call(endpoint(at(0), xuid, 'phone'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Android' },
-        })
-      ).status,
-    ).toBe(201);
+    expect((await register(at(0), xuid, 'phone', authorization, 'Android')).status).toBe(201);
     const polling = call(`${endpoint(at(1), xuid, 'phone')}/invites?waitSeconds=20`, { authorization });
     // The poll is waiting once its replica subscribed to the user's channel (a real event, bounded).
     await waitFor(async () => (await subscribers(xuid)) > 0, 5000);
@@ -120,24 +119,8 @@ describe.each([
 
   it('holds an acknowledgement and an unregistration made through one replica on the others', async () => {
     const { xuid, authorization } = await player();
-    expect(
-      (
-        await call(endpoint(at(0), xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await call(endpoint(at(1), xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        })
-      ).status,
-    ).toBe(200);
+    expect((await register(at(0), xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
+    expect((await register(at(1), xuid, 'console', authorization, 'Scarlett')).status).toBe(200);
     expect((await send(at(1), { invitedUsers: [xuid], sender: '2533274792693552' })).status).toBe(204);
     const received = await call(`${endpoint(at(2), xuid, 'console')}/invites`, { authorization });
     const [invite] = (received.body as { invites: { id: string }[] }).invites;
@@ -159,15 +142,7 @@ describe.each([
       204,
     );
     expect((await call(`${endpoint(at(2), xuid, 'console')}/invites`, { authorization })).status).toBe(404);
-    expect(
-      (
-        await call(endpoint(at(0), xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        })
-      ).status,
-    ).toBe(201);
+    expect((await register(at(0), xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
   });
 
   it('loses no accepted invite and delivers none twice when a replica is killed (SIGKILL) under load', async () => {
@@ -175,15 +150,9 @@ describe.each([
     const targets = [fleet[0], fleet[1], victim] as Replica[];
     const players = await Promise.all([player(), player(), player()]);
     for (const { xuid, authorization } of players) {
-      expect(
-        (
-          await call(endpoint(targets[0] as Replica, xuid, 'console'), {
-            method: 'PUT',
-            authorization,
-            body: { platform: 'XboxOne' },
-          })
-        ).status,
-      ).toBe(201);
+      expect((await register(targets[0] as Replica, xuid, 'console', authorization, 'XboxOne')).status).toBe(
+        201,
+      );
     }
     const invitedUsers = players.map((p) => p.xuid);
     const accepted: string[] = [];
@@ -240,26 +209,14 @@ describe('replicas on one Redis server, when things fail', () => {
   it('answers JSON 503 with Retry-After within the command timeout while Redis hangs (SIGSTOP), and recovers when it resumes', async () => {
     const [one, two] = fleet as [Replica, Replica];
     const { xuid, authorization } = await player();
-    expect(
-      (
-        await call(endpoint(one, xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        })
-      ).status,
-    ).toBe(201);
+    expect((await register(one, xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
     // The connections stay open: only the command timeout ends the wait.
     redis.signal('SIGSTOP');
     try {
       const replies = await Promise.all([
         send(one, { invitedUsers: [xuid], sender: '2533274792693556' }),
         call(`${endpoint(two, xuid, 'console')}/invites?waitSeconds=5`, { authorization }),
-        call(endpoint(two, xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        }),
+        register(two, xuid, 'console', authorization, 'Scarlett'),
       ]);
       for (const reply of replies) {
         expect(reply.status).toBe(503);
@@ -281,15 +238,7 @@ describe('replicas on one Redis server, when things fail', () => {
   it('answers JSON 503 with Retry-After within the command timeout while Redis is down, and recovers with every accepted invite when it returns (AOF)', async () => {
     const [one, two] = fleet as [Replica, Replica];
     const { xuid, authorization } = await player();
-    expect(
-      (
-        await call(endpoint(one, xuid, 'console'), {
-          method: 'PUT',
-          authorization,
-          body: { platform: 'Scarlett' },
-        })
-      ).status,
-    ).toBe(201);
+    expect((await register(one, xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
     expect(
       (await send(one, { invitedUsers: [xuid], sender: '2533274792693553', connectionString: 'before' }))
         .status,
