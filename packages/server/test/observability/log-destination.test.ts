@@ -1,0 +1,71 @@
+// The request log's destination: pino.destination, written asynchronously as composition.ts
+// configures it, with the sonic-boom patch (patches/sonic-boom@4.2.1.patch: each pending chunk's
+// byte length kept beside it instead of measured at every write, and a string written whole
+// released without a copy). Whatever the patch changes, every line must reach the file once, whole
+// and in order: across chunk boundaries, with multi-byte characters, with writes in flight, and when
+// flushed synchronously at exit.
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const directories: string[] = [];
+afterEach(async () => {
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+});
+
+async function destination(options: { maxWrite?: number } = {}) {
+  const directory = await mkdtemp(join(tmpdir(), 'log-destination-'));
+  directories.push(directory);
+  const file = join(directory, 'log');
+  const stream = pino.destination({ dest: file, sync: false, maxLength: 16 * 1024 * 1024, ...options });
+  await once(stream, 'ready');
+  return { stream, file };
+}
+
+/** Lines of every width: ASCII, 2-byte, 3-byte (CJK) and 4-byte (emoji) characters, short and long. */
+function lines(count: number): string[] {
+  const pieces = ['plain ascii', 'ünïcödé', '招待を送る', '🎮🕹️👾', 'x'.repeat(700), '邀请'.repeat(150)];
+  return Array.from({ length: count }, (_, i) => `${i} ${pieces[i % pieces.length]} ${'.'.repeat(i % 17)}\n`);
+}
+
+/** Ends the stream (pino does on exit) once everything written has gone out. */
+async function ended(stream: ReturnType<typeof pino.destination>) {
+  const closed = once(stream, 'close');
+  stream.end();
+  await closed;
+}
+
+describe('request log destination (sonic-boom, patched)', () => {
+  it('writes 2,000 lines of mixed widths once each, whole and in order, while writes are in flight', async () => {
+    const { stream, file } = await destination();
+    const expected = lines(2000);
+    for (const line of expected) stream.write(line);
+    await ended(stream);
+    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
+  });
+
+  it('keeps lines whole across chunk boundaries when chunks are small (maxWrite 256 bytes)', async () => {
+    const { stream, file } = await destination({ maxWrite: 256 });
+    const expected = lines(600);
+    // Some lines are longer than a chunk; each then goes out as a chunk of its own.
+    for (const line of expected) stream.write(line);
+    await ended(stream);
+    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
+  });
+
+  it('writes what is still pending when flushed synchronously, as pino does at exit', async () => {
+    const { stream, file } = await destination({ maxWrite: 1024 });
+    const expected = lines(500);
+    for (const line of expected) stream.write(line);
+    stream.flushSync();
+    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
+    // Writing goes on normally after a synchronous flush.
+    const more = lines(50).map((line) => `after ${line}`);
+    for (const line of more) stream.write(line);
+    await ended(stream);
+    expect(await readFile(file, 'utf8')).toBe([...expected, ...more].join(''));
+  });
+});
