@@ -88,7 +88,10 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${url}/healthz`, { headers: { connection: 'close' } })).rejects.toThrow();
 
     held.open();
-    expect((await inFlight).status).toBe(204);
+    const answered = await inFlight;
+    expect(answered.status).toBe(204);
+    // Told to close its keep-alive connection, so that the client reconnects elsewhere.
+    expect(answered.headers.get('connection')).toBe('close');
     await stopped;
     server = undefined;
   });
