@@ -14,9 +14,8 @@ const packageDir = import.meta.dirname;
  * holds ~20 MB, but with V8's default sizing (up to 32 MB semi-spaces, an old generation that
  * grows far past the live data before it is collected) its RSS roughly doubles under load. These
  * bound it (packages/bench/BENCHMARKS.md: the soak, and "default V8 heap" side by side). The
- * semi-spaces are the trade-off: each request's objects are still alive when a small young
- * generation fills, so they are copied and promoted, and the old generation collects them at a
- * higher price; larger ones cost RSS. A deployment with memory to spare can start
+ * semi-spaces are the trade-off: smaller ones mean more scavenges per request, larger ones more
+ * RSS (8 MB went over 150 MB after 3 × 100k requests). A deployment with memory to spare can start
  * `node dist/main.mjs` without them.
  */
 export const serviceNodeFlags = ['--max-semi-space-size=4', '--max-old-space-size=128'] as const;
