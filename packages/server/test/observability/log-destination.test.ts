@@ -39,22 +39,24 @@ async function ended(stream: ReturnType<typeof pino.destination>) {
 }
 
 describe('request log destination (sonic-boom, patched)', () => {
-  it('writes 2,000 lines of mixed widths once each, whole and in order, while writes are in flight', async () => {
-    const { stream, file } = await destination();
-    const expected = lines(2000);
-    for (const line of expected) stream.write(line);
-    await ended(stream);
-    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
-  });
-
-  it('keeps lines whole across chunk boundaries when chunks are small (maxWrite 256 bytes)', async () => {
-    const { stream, file } = await destination({ maxWrite: 256 });
-    const expected = lines(600);
-    // Some lines are longer than a chunk; each then goes out as a chunk of its own.
-    for (const line of expected) stream.write(line);
-    await ended(stream);
-    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
-  });
+  it.each([
+    { condition: 'while writes are in flight (default 16 KiB chunks)', count: 2000, maxWrite: undefined },
+    // Some lines are longer than a chunk; each of those goes out as a chunk of its own.
+    {
+      condition: 'across chunk boundaries when chunks are small (maxWrite 256 bytes)',
+      count: 600,
+      maxWrite: 256,
+    },
+  ])(
+    'writes $count lines of mixed widths once each, whole and in order, $condition',
+    async ({ count, maxWrite }) => {
+      const { stream, file } = await destination(maxWrite === undefined ? {} : { maxWrite });
+      const expected = lines(count);
+      for (const line of expected) stream.write(line);
+      await ended(stream);
+      expect(await readFile(file, 'utf8')).toBe(expected.join(''));
+    },
+  );
 
   it('writes what is still pending when flushed synchronously, as pino does at exit', async () => {
     const { stream, file } = await destination({ maxWrite: 1024 });
