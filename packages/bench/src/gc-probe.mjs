@@ -17,9 +17,9 @@ if (file) {
   let collections = [];
   // Read only when the bench asks (before and after each round), and only what the bench needs
   // is kept. A profiler keeps its records in native memory until stopped, but each stop and
-  // restart also leaves native memory behind: drained every 250 ms, bare Express's RSS grew from
-  // ~130 MB to ~1 GB over 27 s of load and its throughput fell by half as the rounds went on
-  // (without the probe it stayed at 128 MB, getting faster); drained only at readings, 168 MB.
+  // restart also leaves native memory behind: drained every 250 ms, it multiplied bare Express's
+  // RSS and slowed it down more with every round, the baseline every ratio is read against
+  // (packages/bench/findings.md, third pass).
   const drain = () => {
     const statistics = profiler.stop()?.statistics ?? [];
     profiler = new GCProfiler();

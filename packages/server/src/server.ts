@@ -14,6 +14,9 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** How often Node checks the headers and request timeouts: they hold to within this much. */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
+/** A connection, with the response the app is writing on it, if any. */
+type RespondingSocket = Socket & { [responding]?: ServerResponse | undefined };
+
 export interface RunningServer {
   server: Server;
   /** `http://host:port`, with the port actually bound (port 0 picks a free one). */
@@ -36,9 +39,9 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   // keep-alive clients reconnect elsewhere instead of holding this instance open. They are found
   // through the open connections, each of which knows the response it is writing: a collection
   // that every request entered and left kept finished requests reachable from the old generation,
-  // so that each scavenge promoted ~0.4 MB of them instead of collecting them
-  // (packages/bench/findings.md). Connections come and go far less often than requests.
-  const connections = new Set<Socket & { [responding]?: ServerResponse | undefined }>();
+  // so that scavenges promoted them instead of collecting them (packages/bench/findings.md, third
+  // pass). Connections come and go far less often than requests.
+  const connections = new Set<RespondingSocket>();
   const closeAfterResponse = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
@@ -58,7 +61,7 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
       if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
       // While the app answers on this connection, a protocol error on it cannot get its own
       // answer, and a drain starting meanwhile must reach this response.
-      const socket = req.socket as typeof req.socket & { [responding]?: ServerResponse | undefined };
+      const socket = req.socket as RespondingSocket;
       socket[responding] = res;
       // A response closes once it has finished, or when its connection does.
       res.once('close', () => {

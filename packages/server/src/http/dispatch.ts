@@ -72,9 +72,9 @@ function handle(
  * What a handler is given. A class, not an object literal with a `get signal()`: V8 keeps such a
  * literal's getter in an accessor pair it allocates in the old generation, once per evaluation, so
  * every request's getter closure, and the request it held, stayed reachable from the old
- * generation until the next full collection: copied and promoted by each scavenge instead of
- * dying young, ~0.4 MB per scavenge under load (packages/bench/findings.md). A class's getter is
- * defined once, on its prototype.
+ * generation until the next full collection, and scavenges promoted finished requests instead of
+ * collecting them (packages/bench/findings.md, third pass). A class's getter is defined once, on
+ * its prototype.
  */
 class HandlerRequest {
   readonly params: Record<string, unknown>;
