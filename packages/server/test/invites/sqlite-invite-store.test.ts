@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
+import type { InviteStore } from '../../src/invites/delivery.ts';
 import type { Invite } from '../../src/invites/invite.ts';
 import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import { invite } from './invite-store-contract.ts';
@@ -137,10 +138,7 @@ describe('SQLite invite store, its file over time', () => {
     // A queue starts after the newest seq handed out; a reused seq would hide the next invite.
     const second = createSqliteInviteStore({ path, clock, maxPendingPerUser: 100 });
     await second.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
-    const next = invite(A, at({ createdAtMs: now, expiresAtMs: now + 60_000 }));
-    await second.deliver([next]);
-    expect(await second.pending(A, 'phone')).toEqual([next]);
-    expect(await second.pending(A, 'console')).toEqual([next]);
+    await expectDeliveredToBoth(second, invite(A, at({ createdAtMs: now, expiresAtMs: now + 60_000 })));
     second.close();
   });
 
@@ -156,10 +154,7 @@ describe('SQLite invite store, its file over time', () => {
     first.close();
 
     const second = setup(path).store;
-    const next = invite(A, at());
-    await second.deliver([next]);
-    expect(await second.pending(A, 'phone')).toEqual([next]);
-    expect(await second.pending(A, 'console')).toEqual([next]);
+    await expectDeliveredToBoth(second, invite(A, at()));
     second.close();
   });
 
@@ -224,6 +219,13 @@ describe('SQLite invite store, its file over time', () => {
     expect(() => setup(path)).toThrow(/schema version 99/);
   });
 });
+
+/** Delivers `next` and expects it, alone, in the queues of both of A's endpoints. */
+async function expectDeliveredToBoth(store: InviteStore, next: Invite): Promise<void> {
+  await store.deliver([next]);
+  expect(await store.pending(A, 'phone')).toEqual([next]);
+  expect(await store.pending(A, 'console')).toEqual([next]);
+}
 
 /** The schema before versions were recorded (user_version 0), as the service created it. */
 const VERSION_1_SCHEMA = `
