@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
 });
 
-async function destination(options: { maxWrite?: number } = {}) {
+async function destination(options: { maxWrite?: number; minLength?: number } = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'log-destination-'));
   directories.push(directory);
   const file = join(directory, 'log');
@@ -59,9 +59,14 @@ describe('request log destination (sonic-boom, patched)', () => {
   );
 
   it('writes what is still pending when flushed synchronously, as pino does at exit', async () => {
-    const { stream, file } = await destination({ maxWrite: 1024 });
-    const expected = lines(500);
+    // Held back by minLength, so that no asynchronous write is in flight when flushSync runs: one
+    // that is would land whenever its thread finishes, before or after the synchronous writes.
+    const minLength = 8192;
+    const { stream, file } = await destination({ minLength });
+    const expected = lines(20);
+    expect(Buffer.byteLength(expected.join(''))).toBeLessThan(minLength);
     for (const line of expected) stream.write(line);
+    expect(await readFile(file, 'utf8')).toBe('');
     stream.flushSync();
     expect(await readFile(file, 'utf8')).toBe(expected.join(''));
     // Writing goes on normally after a synchronous flush.
