@@ -180,10 +180,16 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
     const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
     const lastSendTo = new Map<string, (typeof receipts)[number]>();
+    // Each invited user's endpoints are read once per commit: nothing in it registers or removes one.
+    const endpointsOf = new Map<string, readonly { endpoint_id: string }[]>();
     for (const [index, invites] of sends.entries()) {
       const receipt = receipts[index] as (typeof receipts)[number];
       for (const invite of invites) {
-        const endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
+        let endpoints = endpointsOf.get(invite.invitedUser);
+        if (endpoints === undefined) {
+          endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
+          endpointsOf.set(invite.invitedUser, endpoints);
+        }
         if (endpoints.length === 0) continue;
         // A rolled-back transaction leaves a gap in the seqs, which nothing minds.
         lastSeq += 1;

@@ -234,6 +234,20 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       expect(await store.pending(B, 'phone')).toEqual([toB]);
     });
 
+    it('gives every send made together to the same player all of that player’s endpoints', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      const sends = [[invite(A)], [invite(B), invite(A)], [invite(A)]];
+      const receipts = await Promise.all(sends.map((send) => store.deliver(send)));
+      const bothOfA = [`${A}/console`, `${A}/phone`];
+      expect(receipts.map((receipt) => [...receipt.reached].sort())).toEqual([bothOfA, bothOfA, bothOfA]);
+      const toA = sends.flat().filter((sent) => sent.invitedUser === A);
+      expect(await store.pending(A, 'console')).toEqual(toA);
+      expect(await store.pending(A, 'phone')).toEqual(toA);
+      expect(await store.pendingFor(B)).toEqual([]);
+    });
+
     it('keeps an invite with every optional field as sent (platform, empty connection string)', async () => {
       const { store } = await setup();
       await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
