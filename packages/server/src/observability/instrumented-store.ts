@@ -1,14 +1,19 @@
 // Decorates any InviteStore (SQLite, Redis, ...) with its latency and errors, and reads the
 // invite counts off what its operations report. Applied in composition.ts, so the stores and the
 // use cases stay free of metrics code.
-import type { InviteDelivery, InviteStore } from '../invites/delivery.ts';
+import type { DeliveryReceipt, InviteDelivery, InviteStore } from '../invites/delivery.ts';
+import type { Invite } from '../invites/invite.ts';
 import type { Metrics } from './metrics.ts';
 
-type Timed = <T>(operation: string, run: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one store operation; `counted` reads what its result reports. Both are recorded in the one
+ * reaction to the operation's promise: a send, on every request, pays for no second one.
+ */
+type Timed = <T>(operation: string, run: () => Promise<T>, counted?: (result: T) => void) => Promise<T>;
 
 /** Records each operation's latency, and whether it failed, when its promise settles. */
 function timer(metrics: Metrics, kind: string): Timed {
-  return (operation, run) => {
+  return (operation, run, counted) => {
     const started = performance.now();
     const record = (failed: boolean) =>
       metrics.storeOperation(kind, operation, (performance.now() - started) / 1000, failed);
@@ -23,6 +28,7 @@ function timer(metrics: Metrics, kind: string): Timed {
     return pending.then(
       (result) => {
         record(false);
+        counted?.(result);
         return result;
       },
       (error: unknown) => {
@@ -33,19 +39,22 @@ function timer(metrics: Metrics, kind: string): Timed {
   };
 }
 
-/** The store's latency, then the invite counts its receipt reports. */
 function measuredDeliver(
   delivery: InviteDelivery,
   metrics: Metrics,
   timed: Timed,
 ): InviteDelivery['deliver'] {
+  const countInvites = (invites: readonly Invite[], receipt: DeliveryReceipt) => {
+    metrics.invitesSent(invites.length);
+    metrics.invitesDelivered(receipt.reached.length);
+    if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
+  };
   return (invites) =>
-    timed('deliver', () => delivery.deliver(invites)).then((receipt) => {
-      metrics.invitesSent(invites.length);
-      metrics.invitesDelivered(receipt.reached.length);
-      if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
-      return receipt;
-    });
+    timed(
+      'deliver',
+      () => delivery.deliver(invites),
+      (receipt) => countInvites(invites, receipt),
+    );
 }
 
 /** The send side alone (composition lets tests replace it). */
@@ -61,17 +70,23 @@ export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind
     register: (registration) => timed('register', () => store.register(registration)),
     unregister: (xuid, endpointId) => timed('unregister', () => store.unregister(xuid, endpointId)),
     pending: (xuid, endpointId) => timed('pending', () => store.pending(xuid, endpointId)),
-    async acknowledge(xuid, endpointId, inviteId) {
-      const acknowledged = await timed('acknowledge', () => store.acknowledge(xuid, endpointId, inviteId));
-      if (acknowledged) metrics.inviteAcknowledged();
-      return acknowledged;
-    },
+    acknowledge: (xuid, endpointId, inviteId) =>
+      timed(
+        'acknowledge',
+        () => store.acknowledge(xuid, endpointId, inviteId),
+        (acknowledged) => {
+          if (acknowledged) metrics.inviteAcknowledged();
+        },
+      ),
     pendingFor: (xuid) => timed('pendingFor', () => store.pendingFor(xuid)),
-    async sweep() {
-      const report = await timed('sweep', () => store.sweep());
-      if (report.expiredInvites > 0) metrics.invitesExpired(report.expiredInvites);
-      return report;
-    },
+    sweep: () =>
+      timed(
+        'sweep',
+        () => store.sweep(),
+        (report) => {
+          if (report.expiredInvites > 0) metrics.invitesExpired(report.expiredInvites);
+        },
+      ),
     close: () => store.close(),
   };
 }

@@ -48,10 +48,14 @@ export function createRateLimiter(
     window,
     limiter: makeLimiter({ keyPrefix: window.name, points: window.limit, duration: window.windowSeconds }),
   }));
+  const decide = (states: WindowState[]): RateDecision => ({
+    allowed: states.every((state) => state.consumed <= state.window.limit),
+    windows: states,
+  });
   return {
-    async consume(key) {
-      // One promise per window: this runs on every send.
-      const states = await Promise.all(
+    // One promise per window, and one for the decision: this runs on every send.
+    consume: (key) =>
+      Promise.all(
         limiters.map(({ window, limiter }) =>
           limiter.consume(key).then(
             (res) => windowState(window, res),
@@ -67,9 +71,7 @@ export function createRateLimiter(
             },
           ),
         ),
-      );
-      return { allowed: states.every((state) => state.consumed <= state.window.limit), windows: states };
-    },
+      ).then(decide),
   };
 }
 
