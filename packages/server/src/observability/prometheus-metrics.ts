@@ -79,9 +79,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     registers: [registry],
   });
 
-  // prom-client finds a series by hashing its labels on every call; each series' bound child is
-  // kept here instead, so a request costs two map lookups. The label sets are bounded (operations
-  // of the contract x status classes, store operations), so these maps are too.
+  // Each series' bound children are made once and kept here, so that a request builds no labels
+  // object and no child per observation (prom-client still hashes the labels inside each call;
+  // its API has no way around that). The label sets are bounded (operations of the contract x
+  // status classes, store operations), so these maps are too.
   const requestSeries = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
   const storeSeries = new Map<string, { duration: Histogram.Internal<string>; errors: Counter.Internal }>();
 
