@@ -4,7 +4,7 @@ import type { SendServerInviteRequest } from '@server-invites/types';
 import type { Clock } from '../clock.ts';
 import type { Credential } from '../credentials/claims.ts';
 import { ServiceError } from '../errors.ts';
-import type { RateLimiter, WindowState } from '../throttling/rate-limiter.ts';
+import { limitingWindow, type RateLimiter, type WindowState } from '../throttling/rate-limiter.ts';
 import type { InviteDelivery } from './delivery.ts';
 import type { Invite } from './invite.ts';
 import type { InviteNotifier } from './invite-notifier.ts';
@@ -75,9 +75,9 @@ function authorize(credential: Credential, titleId: number): void {
 }
 
 function throttled(windows: WindowState[]): ServiceError {
-  const exceeded = windows.filter((state) => state.consumed > state.window.limit);
   // The real wait: until every exceeded window has reset.
-  const worst = exceeded.reduce((a, b) => (b.resetMs > a.resetMs ? b : a));
+  const worst = limitingWindow(windows);
+  if (!worst) throw new Error('a refused request exceeded none of its rate windows');
   const { window } = worst;
   return ServiceError.throttled({
     entity: {

@@ -2,7 +2,7 @@
 // the limiters and the notifier, which know nothing of metrics.
 import type { InviteNotifier } from '../invites/invite-notifier.ts';
 import type { ConcurrencyLimiter } from '../throttling/concurrency-limiter.ts';
-import type { RateDecision, RateLimiter } from '../throttling/rate-limiter.ts';
+import { limitingWindow, type RateDecision, type RateLimiter } from '../throttling/rate-limiter.ts';
 import type { Metrics } from './metrics.ts';
 
 /**
@@ -16,13 +16,7 @@ export function instrumentRateLimiter(limiter: RateLimiter, metrics: Metrics): R
 
   function countRefusal(decision: RateDecision): RateDecision {
     if (!decision.allowed) {
-      let worst: (typeof decision.windows)[number] | undefined;
-      for (const state of decision.windows) {
-        if (state.consumed > state.window.limit && (worst === undefined || state.resetMs > worst.resetMs)) {
-          worst = state;
-        }
-      }
-      metrics.requestThrottled('Rate', worst?.window.name ?? 'unknown');
+      metrics.requestThrottled('Rate', limitingWindow(decision.windows)?.window.name ?? 'unknown');
     }
     return decision;
   }

@@ -75,6 +75,20 @@ export function createRateLimiter(
   };
 }
 
+/**
+ * The window that sets a refused request's wait: of the exceeded ones, the one that resets last
+ * (the first of them on a tie). Undefined when no window is exceeded.
+ */
+export function limitingWindow(windows: readonly WindowState[]): WindowState | undefined {
+  let limiting: WindowState | undefined;
+  for (const state of windows) {
+    if (state.consumed > state.window.limit && (limiting === undefined || state.resetMs > limiting.resetMs)) {
+      limiting = state;
+    }
+  }
+  return limiting;
+}
+
 function windowState(window: RateWindow, res: RateLimiterRes): WindowState {
   return {
     window,
