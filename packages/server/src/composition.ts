@@ -2,6 +2,8 @@
 // failing delivery) instead of patching modules.
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app.ts';
+import { type Backend, openBackend } from './backends/backend.ts';
+import { inProcessBackend } from './backends/sqlite/sqlite-backend.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type Contract, loadContract } from './contract.ts';
@@ -9,11 +11,8 @@ import { createAuthenticator } from './credentials/authenticator.ts';
 import { loadVerificationKey } from './credentials/keys.ts';
 import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
-import { createInviteNotifier, type InviteNotifier } from './invites/invite-notifier.ts';
-import { createRedisInviteNotifier } from './invites/redis-invite-notifier.ts';
-import { createRedisInviteStore } from './invites/redis-invite-store.ts';
+import type { InviteNotifier } from './invites/invite-notifier.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
-import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { createLifecycle } from './lifecycle.ts';
 import {
   instrumentConcurrencyLimiter,
@@ -23,17 +22,13 @@ import {
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
-import { checkEvictionPolicy, connectRedis } from './redis/connection.ts';
-import { boundedMemoryLimiters } from './throttling/bounded-memory-limiter.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
-import { redisLimiters } from './throttling/redis-limiters.ts';
-
-const REDIS_START_TIMEOUT_MS = 10_000;
 
 export interface Overrides {
   clock?: Clock;
   logger?: Logger;
+  /** Replaces the configured backend's store (with wake-ups and rate windows in process). */
   store?: InviteStore;
   /** Replaces only the send side of the store (to inject delivery failures). */
   delivery?: InviteDelivery;
@@ -47,11 +42,12 @@ export interface Overrides {
 
 export interface Dependencies extends AppDeps {
   clock: Clock;
+  /** The backend's adapters as they are, without the metrics around them. */
+  backend: Backend;
   store: InviteStore;
   notifier: InviteNotifier;
   metrics: Metrics;
 }
-
 export async function buildDependencies(
   config: Readonly<Config>,
   overrides: Overrides = {},
@@ -73,44 +69,13 @@ export async function buildDependencies(
   // Metrics are decorators around the ports; with metrics off, nothing is wrapped.
   const measured = <T>(value: T, instrument: (value: T, metrics: Metrics) => T): T =>
     metrics.enabled ? instrument(value, metrics) : value;
-  // With Redis configured, everything shared between replicas lives there: invites and
-  // registrations, wake-ups, rate windows. The in-flight limit stays per replica (README).
-  const redis = config.redis && !overrides.store ? connectRedis(config.redis, logger) : undefined;
-  if (redis) {
-    redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
-    // Start-up waits a while for Redis; without it the instance still starts, not ready (503).
-    if (!(await redis.connected(REDIS_START_TIMEOUT_MS))) {
-      logger.warn('Redis is not reachable yet; readiness answers 503 until it is');
-    }
-  }
-  const storeKind = overrides.store ? (overrides.storeKind ?? 'injected') : redis ? 'redis' : 'sqlite';
-  const store = measured(
-    overrides.store ??
-      (redis
-        ? createRedisInviteStore({
-            client: redis.client,
-            clock,
-            maxPendingPerUser: config.invites.maxPendingPerUser,
-            onClose: () => void redis.close(),
-          })
-        : createSqliteInviteStore({
-            path: config.invites.storePath,
-            clock,
-            maxPendingPerUser: config.invites.maxPendingPerUser,
-          })),
-    (value) => instrumentInviteStore(value, metrics, storeKind),
-  );
-  const notifier = measured(
-    overrides.notifier ??
-      (redis
-        ? createRedisInviteNotifier({
-            publisher: redis.client,
-            subscriber: redis.subscriber,
-            sharded: redis.kind === 'cluster',
-          })
-        : createInviteNotifier()),
-    instrumentNotifier,
-  );
+  // Everything shared between replicas lives in the backend; the in-flight limit stays per
+  // replica (README).
+  const backend = overrides.store
+    ? inProcessBackend(overrides.storeKind ?? 'injected', overrides.store, clock)
+    : await openBackend(config, { clock, logger });
+  const store = measured(backend.store, (value) => instrumentInviteStore(value, metrics, backend.kind));
+  const notifier = measured(overrides.notifier ?? backend.notifier, instrumentNotifier);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -125,13 +90,14 @@ export async function buildDependencies(
         { name: 'burst', ...config.throttle.burst },
         { name: 'sustain', ...config.throttle.sustain },
       ],
-      overrides.limiterFactory ?? (redis ? redisLimiters(redis.client) : boundedMemoryLimiters(clock)),
+      overrides.limiterFactory ?? backend.limiters,
     ),
     instrumentRateLimiter,
   );
   return {
     clock,
     logger,
+    backend,
     store,
     notifier,
     metrics,
@@ -157,7 +123,7 @@ export async function buildDependencies(
       notifier,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
     }),
-    lifecycle: createLifecycle(redis),
+    lifecycle: createLifecycle(backend.dependency),
     bodyLimitBytes: config.http.bodyLimitBytes,
     validateResponses: config.validateResponses,
     corsOrigins: config.corsOrigins,

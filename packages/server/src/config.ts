@@ -47,7 +47,7 @@ const environmentSchema = z
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 
-    // Shared state for several replicas (see redis/connection.ts); neither set: embedded SQLite.
+    // Shared state for several replicas (see backends/redis/connection.ts); neither set: embedded SQLite.
     REDIS_URL: z
       .url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' })
       .optional(),

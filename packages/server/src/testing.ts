@@ -4,7 +4,6 @@ import { buildDependencies, type Dependencies, type Overrides } from './composit
 import { loadConfig } from './config.ts';
 import { mintCredential, type TokenSubject } from './credentials/mint.ts';
 import type { InviteStore } from './invites/delivery.ts';
-import { createSqliteInviteStore } from './invites/sqlite-invite-store.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export interface TestServerOptions {
@@ -39,6 +38,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    DATA_DIR: ':memory:',
     ...(throttle.burst && {
       THROTTLE_BURST_LIMIT: String(throttle.burst.limit),
       THROTTLE_BURST_WINDOW_SECONDS: String(throttle.burst.windowSeconds),
@@ -53,24 +53,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const clock = options.overrides?.clock ?? { now: () => Date.now() };
-  // With REDIS_URL or REDIS_CLUSTER_NODES in `env`, the service builds its Redis store itself.
-  const store =
-    options.overrides?.store ??
-    (config.redis
-      ? undefined
-      : createSqliteInviteStore({
-          path: ':memory:',
-          clock,
-          maxPendingPerUser: config.invites.maxPendingPerUser,
-        }));
-  const deps = await buildDependencies(config, {
-    ...options.overrides,
-    ...(store && { store, storeKind: options.overrides?.store ? options.overrides.storeKind : 'sqlite' }),
-    clock,
-  });
+  // Without REDIS_URL or REDIS_CLUSTER_NODES in `env`, the backend is SQLite in memory (DATA_DIR).
+  const deps = await buildDependencies(config, { ...options.overrides, clock });
   // The store itself (not the metrics decorator around it), so that what a test does to it
   // directly is not counted as traffic.
-  const invites = store ?? deps.store;
+  const invites = deps.backend.store;
   const running = await startServer(config, deps);
   const { keys } = config.auth;
   const mint = (subject: TokenSubject, ttlSeconds = 3600) => {

@@ -4,10 +4,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import type { InviteStore } from '../../src/invites/delivery.ts';
 import type { Invite } from '../../src/invites/invite.ts';
 import { createInviteNotifier, type InviteNotifier } from '../../src/invites/invite-notifier.ts';
-import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { gate } from '../support/gate.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';

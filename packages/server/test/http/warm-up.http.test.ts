@@ -8,11 +8,11 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import { buildDependencies } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadContract } from '../../src/contract.ts';
 import { warmUpRequests } from '../../src/http/warm-up.ts';
-import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { callInvite, validInvite } from '../support/invite-request.ts';
 

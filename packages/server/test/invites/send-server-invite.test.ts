@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import type { Credential } from '../../src/credentials/claims.ts';
 import { ServiceError } from '../../src/errors.ts';
 import { createInviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { createSendServerInvite } from '../../src/invites/send-server-invite.ts';
-import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
 import type { RateDecision, RateLimiter } from '../../src/throttling/rate-limiter.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);

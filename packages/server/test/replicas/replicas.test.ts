@@ -9,7 +9,7 @@ import {
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../../src/testing-redis.ts';
+} from '../../src/backends/redis/test-servers.ts';
 import { call, credential, type Replica, startReplica } from '../support/replica.ts';
 
 const TITLE = 1827805096;

@@ -2,14 +2,14 @@
 // store, the Redis store on one server, and the Redis store on a 3-node Redis Cluster.
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { createRedisInviteStore } from '../../src/invites/redis-invite-store.ts';
-import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
+import { createRedisInviteStore } from '../../src/backends/redis/redis-invite-store.ts';
 import {
   type RedisCluster,
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../../src/testing-redis.ts';
+} from '../../src/backends/redis/test-servers.ts';
+import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import { describeInviteStoreContract } from './invite-store-contract.ts';
 
 describeInviteStoreContract('SQLite', {

@@ -2,18 +2,18 @@
 // Redis server (pub/sub) and on a Redis Cluster (sharded pub/sub).
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisTarget } from '../../src/config.ts';
-import { ServiceError } from '../../src/errors.ts';
-import type { InviteNotifier } from '../../src/invites/invite-notifier.ts';
-import { createRedisInviteNotifier } from '../../src/invites/redis-invite-notifier.ts';
-import { connectRedis, type RedisConnection } from '../../src/redis/connection.ts';
+import { connectRedis, type RedisConnection } from '../../../src/backends/redis/connection.ts';
+import { createRedisInviteNotifier } from '../../../src/backends/redis/redis-invite-notifier.ts';
 import {
   freePort,
   type RedisCluster,
   type RedisServer,
   startRedisCluster,
   startRedisServer,
-} from '../../src/testing-redis.ts';
+} from '../../../src/backends/redis/test-servers.ts';
+import type { RedisTarget } from '../../../src/config.ts';
+import { ServiceError } from '../../../src/errors.ts';
+import type { InviteNotifier } from '../../../src/invites/invite-notifier.ts';
 
 const logger = pino({ level: 'silent' });
 let server: RedisServer;

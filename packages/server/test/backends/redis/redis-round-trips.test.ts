@@ -2,9 +2,9 @@
 // whatever the number of invitees: the rate windows in one, the delivery (one script per
 // invitee, pipelined) in one, the wake-ups in one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../src/testing.ts';
-import { type RedisServer, startRedisServer } from '../../src/testing-redis.ts';
-import { type CountingProxy, startCountingProxy } from '../support/counting-proxy.ts';
+import { type RedisServer, startRedisServer } from '../../../src/backends/redis/test-servers.ts';
+import { startTestServer, type TestServer } from '../../../src/testing.ts';
+import { type CountingProxy, startCountingProxy } from '../../support/counting-proxy.ts';
 
 const TITLE = 1827805096;
 let redis: RedisServer;

@@ -17,12 +17,17 @@
 // And one index, `si:sweep` (users by their earliest expiry), so that a sweep visits only the
 // users with something to reclaim. Expiry is decided by the injected clock, as in the SQLite
 // store; the index only says where to look.
-import type { Clock } from '../clock.ts';
-import { ServiceError } from '../errors.ts';
-import { type RedisClient, redisUnavailable } from '../redis/connection.ts';
-import { defineInviteScripts } from '../redis/invite-scripts.ts';
-import { type DeliveryReceipt, type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
-import type { Endpoint, Invite } from './invite.ts';
+import type { Clock } from '../../clock.ts';
+import { ServiceError } from '../../errors.ts';
+import {
+  type DeliveryReceipt,
+  type EndpointKey,
+  endpointKey,
+  type InviteStore,
+} from '../../invites/delivery.ts';
+import type { Endpoint, Invite } from '../../invites/invite.ts';
+import { type RedisClient, redisUnavailable } from './connection.ts';
+import { defineInviteScripts } from './invite-scripts.ts';
 
 export const SWEEP_INDEX_KEY = 'si:sweep';
 

@@ -4,10 +4,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Platform } from '@server-invites/types';
-import type { Clock } from '../clock.ts';
-import { ServiceError } from '../errors.ts';
-import { type DeliveryReceipt, type EndpointKey, endpointKey, type InviteStore } from './delivery.ts';
-import type { Endpoint, Invite } from './invite.ts';
+import type { Clock } from '../../clock.ts';
+import { ServiceError } from '../../errors.ts';
+import {
+  type DeliveryReceipt,
+  type EndpointKey,
+  endpointKey,
+  type InviteStore,
+} from '../../invites/delivery.ts';
+import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { prepareSchema } from './sqlite-schema.ts';
 
 interface InviteRow {

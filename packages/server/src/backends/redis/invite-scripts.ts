@@ -1,7 +1,7 @@
-// The invite store's Lua scripts (see invites/redis-invite-store.ts for the keys they work on),
+// The invite store's Lua scripts (see redis-invite-store.ts for the keys they work on),
 // defined on a client as named commands (EVALSHA, falling back to EVAL once per node).
 //
-// They are defined as soon as a client exists (redis/connection.ts does), before it sends
+// They are defined as soon as a client exists (connection.ts does), before it sends
 // anything: ioredis's auto-pipelining batches commands in a pipeline that only knows the scripts
 // defined when it was created.
 import type { RedisClient } from './connection.ts';

@@ -8,8 +8,8 @@
 import { once } from 'node:events';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisTarget } from '../config.ts';
-import { ServiceError } from '../errors.ts';
+import type { RedisTarget } from '../../config.ts';
+import { ServiceError } from '../../errors.ts';
 import { defineInviteScripts } from './invite-scripts.ts';
 
 export type RedisClient = Redis | Cluster;

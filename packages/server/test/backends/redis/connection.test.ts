@@ -2,9 +2,13 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedisInviteStore } from '../../src/invites/redis-invite-store.ts';
-import { checkEvictionPolicy, connectRedis, type RedisConnection } from '../../src/redis/connection.ts';
-import { type RedisServer, startRedisServer } from '../../src/testing-redis.ts';
+import {
+  checkEvictionPolicy,
+  connectRedis,
+  type RedisConnection,
+} from '../../../src/backends/redis/connection.ts';
+import { createRedisInviteStore } from '../../../src/backends/redis/redis-invite-store.ts';
+import { type RedisServer, startRedisServer } from '../../../src/backends/redis/test-servers.ts';
 
 const servers: RedisServer[] = [];
 const connections: RedisConnection[] = [];

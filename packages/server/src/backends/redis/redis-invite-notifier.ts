@@ -6,15 +6,16 @@
 //
 // A replica subscribes to a user's channel once, however many of its long polls wait on that user,
 // and unsubscribes when the last one ends. The waiting itself is the in-process notifier's.
-import { type RedisClient, redisUnavailable } from '../redis/connection.ts';
-import type { EndpointKey } from './delivery.ts';
+
+import type { EndpointKey } from '../../invites/delivery.ts';
 import {
   createInviteNotifier,
   type InviteNotifier,
   realTimer,
   type SetTimer,
   type Subscription,
-} from './invite-notifier.ts';
+} from '../../invites/invite-notifier.ts';
+import { type RedisClient, redisUnavailable } from './connection.ts';
 import { userKeys } from './redis-invite-store.ts';
 
 export interface RedisInviteNotifierOptions {

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../src/errors.ts';
-import type { InviteStore } from '../../src/invites/delivery.ts';
-import type { Invite } from '../../src/invites/invite.ts';
-import { createSqliteInviteStore } from '../../src/invites/sqlite-invite-store.ts';
-import { invite } from './invite-store-contract.ts';
+import { createSqliteInviteStore } from '../../../src/backends/sqlite/sqlite-invite-store.ts';
+import { ServiceError } from '../../../src/errors.ts';
+import type { InviteStore } from '../../../src/invites/delivery.ts';
+import type { Invite } from '../../../src/invites/invite.ts';
+import { invite } from '../invite-store-contract.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const A = '1000000000000001';

@@ -2,8 +2,8 @@
 // in Redis (one atomic increment-with-expiry per window), so burst and sustain hold for the whole
 // fleet exactly, and `msBeforeNext` (Retry-After) is the window's real remaining time in Redis.
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { RedisClient } from '../redis/connection.ts';
-import type { LimiterFactory } from './rate-limiter.ts';
+import type { LimiterFactory } from '../../throttling/rate-limiter.ts';
+import type { RedisClient } from './connection.ts';
 
 export function redisLimiters(client: RedisClient): LimiterFactory {
   return (options) =>
