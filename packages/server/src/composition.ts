@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import { type Backend, openBackend } from './backends/backend.ts';
 import { inProcessBackend } from './backends/sqlite/sqlite-backend.ts';
+import { type Capacity, type ProcessLimits, planCapacity, readProcessLimits } from './capacity.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type Contract, loadContract } from './contract.ts';
@@ -11,14 +12,11 @@ import { createAuthenticator } from './credentials/authenticator.ts';
 import { loadVerificationKey } from './credentials/keys.ts';
 import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
-import type { InviteNotifier } from './invites/invite-notifier.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
+import { createWaitingRoom, type WaitingRoom } from './invites/waiting-room.ts';
+import type { WakeUps } from './invites/wake-ups.ts';
 import { createLifecycle } from './lifecycle.ts';
-import {
-  instrumentConcurrencyLimiter,
-  instrumentNotifier,
-  instrumentRateLimiter,
-} from './observability/instrumented-limits.ts';
+import { instrumentConcurrencyLimiter, instrumentRateLimiter } from './observability/instrumented-limits.ts';
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
@@ -32,8 +30,10 @@ export interface Overrides {
   store?: InviteStore;
   /** Replaces only the send side of the store (to inject delivery failures). */
   delivery?: InviteDelivery;
-  notifier?: InviteNotifier;
+  wakeUps?: WakeUps;
   limiterFactory?: LimiterFactory;
+  /** The process limits capacity is planned against; the running process's unless given. */
+  processLimits?: ProcessLimits;
   contract?: Contract;
   metrics?: Metrics;
   /** Labels an injected store's metrics (`sqlite`, `redis`, ...); `injected` unless given. */
@@ -45,7 +45,10 @@ export interface Dependencies extends AppDeps {
   /** The backend's adapters as they are, without the metrics around them. */
   backend: Backend;
   store: InviteStore;
-  notifier: InviteNotifier;
+  wakeUps: WakeUps;
+  /** The devices waiting for invites now. */
+  room: WaitingRoom;
+  capacity: Capacity;
   metrics: Metrics;
 }
 export async function buildDependencies(
@@ -75,7 +78,15 @@ export async function buildDependencies(
     ? inProcessBackend(overrides.storeKind ?? 'injected', overrides.store, clock)
     : await openBackend(config, { clock, logger });
   const store = measured(backend.store, (value) => instrumentInviteStore(value, metrics, backend.kind));
-  const notifier = measured(overrides.notifier ?? backend.notifier, instrumentNotifier);
+  const wakeUps = overrides.wakeUps ?? backend.wakeUps;
+  const { capacity, warnings } = planCapacity(
+    config.capacity,
+    overrides.processLimits ?? readProcessLimits(),
+  );
+  for (const warning of warnings) logger.warn(warning);
+  const room = createWaitingRoom({ capacity: capacity.waitingDevices });
+  wakeUps.listen((keys) => room.wake(keys));
+  metrics.holding('waiting_devices', () => room.size, capacity.waitingDevices);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -99,7 +110,9 @@ export async function buildDependencies(
     logger,
     backend,
     store,
-    notifier,
+    wakeUps,
+    room,
+    capacity,
     metrics,
     // Served on the service's port unless it has a port of its own (server.ts) or is off.
     publicMetrics: config.metrics.port === undefined ? metrics.exposition : undefined,
@@ -114,13 +127,13 @@ export async function buildDependencies(
       delivery: overrides.delivery
         ? measured(overrides.delivery, (value) => instrumentDelivery(value, metrics, 'injected'))
         : store,
-      notifier,
+      wakeUps,
       clock,
       inviteTtlSeconds: config.invites.ttlSeconds,
     }),
     endpoints: createEndpoints({
       inbox: store,
-      notifier,
+      room,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
     }),
     lifecycle: createLifecycle(backend.dependency),

@@ -46,6 +46,11 @@ const environmentSchema = z
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    // Capacity (capacity.ts): unset, each is planned from the process's open-file and heap limits.
+    MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
+    MAX_WAITING_DEVICES: z.coerce.number().int().min(1).max(10_000_000).optional(),
+    MAX_PIPELINED_REQUESTS: z.coerce.number().int().min(1).max(1024).default(16),
+    MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(32),
 
     // Shared state for several replicas (see backends/redis/connection.ts); neither set: embedded SQLite.
     REDIS_URL: z
@@ -149,7 +154,11 @@ const configSchema = environmentSchema.transform((e) => {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      /** Requests one connection may have awaiting their answers; past it the connection is closed. */
+      maxPipelinedRequests: e.MAX_PIPELINED_REQUESTS,
     },
+    /** Caps planned at start-up against the process's limits (capacity.ts). */
+    capacity: { connections: e.MAX_CONNECTIONS, waitingDevices: e.MAX_WAITING_DEVICES },
     /** Origins browsers may call from (exact, or `*` for any); undefined: CORS off. */
     corsOrigins: e.CORS_ORIGINS,
     metrics: {
@@ -175,6 +184,8 @@ const configSchema = environmentSchema.transform((e) => {
       ttlSeconds: e.INVITE_TTL_SECONDS,
       maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      /** Live endpoints one user may have; registering another is refused (409). */
+      maxEndpointsPerUser: e.MAX_ENDPOINTS_PER_USER,
       /** The SQLite file, or `:memory:`. */
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },

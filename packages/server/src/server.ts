@@ -1,21 +1,24 @@
 // The HTTP server around the app: deliberate timeouts, readiness, graceful shutdown.
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ErrorResponse } from '@server-invites/types';
+import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
-import { clientErrorAnswer, responding } from './http/client-error.ts';
+import { clientErrorAnswer } from './http/client-error.ts';
+import { trackConnections } from './http/connections.ts';
 import { contractValidation } from './http/contract-validation.ts';
 import { warmUp } from './http/warm-up.ts';
 import { type MetricsServer, startMetricsServer } from './observability/metrics-server.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** The probes, served even on a connection past the cap. */
+const PROBES = /^\/(healthz|readyz)(\?|$)/;
 /** How often Node checks the headers and request timeouts: they hold to within this much. */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
-
-/** A connection, with the response the app is writing on it, if any. */
-type RespondingSocket = Socket & { [responding]?: ServerResponse | undefined };
 
 export interface RunningServer {
   server: Server;
@@ -36,45 +39,40 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   await warmUp(validation, deps.contract);
   const app = createApp(deps, validation);
   // Responses not yet sent when draining starts are told to close their connection, so that
-  // keep-alive clients reconnect elsewhere instead of holding this instance open. They are found
-  // through the open connections, each of which knows the response it is writing: a collection
-  // that every request entered and left kept finished requests reachable from the old generation,
-  // so that scavenges promoted them instead of collecting them (packages/bench/findings.md, third
-  // pass). Connections come and go far less often than requests.
-  const connections = new Set<RespondingSocket>();
+  // keep-alive clients reconnect elsewhere instead of holding this instance open.
   const closeAfterResponse = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
-  const server = createServer(
-    {
-      // A client must send its headers within this time (slowloris) and the whole request within
-      // requestTimeout; idle keep-alive connections live longer than typical load balancers'
-      // 60 s idle timeout, so the balancer, not us, closes them.
-      headersTimeout: config.http.headersTimeoutMs,
-      requestTimeout: config.http.requestTimeoutMs,
-      keepAliveTimeout: config.http.keepAliveTimeoutMs,
-      // Node enforces the two timeouts above only when it checks its connections, every 30 s by
-      // default: a slow client was cut after up to 30 s whatever was configured.
-      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
-    },
-    (req, res) => {
-      if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
-      // While the app answers on this connection, a protocol error on it cannot get its own
-      // answer, and a drain starting meanwhile must reach this response.
-      const socket = req.socket as RespondingSocket;
-      socket[responding] = res;
-      // A response closes once it has finished, or when its connection does.
-      res.once('close', () => {
-        // Cleared, not deleted: deleting a property would turn every socket into a slow object.
-        if (socket[responding] === res) socket[responding] = undefined;
-      });
-      app(req, res);
-    },
-  );
-  server.on('connection', (socket: Socket) => {
-    connections.add(socket);
-    socket.once('close', () => connections.delete(socket));
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (deps.lifecycle.state === 'draining') closeAfterResponse(res);
+    app(req, res);
+  };
+  const server = createServer({
+    // A client must send its headers within this time (slowloris) and the whole request within
+    // requestTimeout; idle keep-alive connections live longer than typical load balancers'
+    // 60 s idle timeout, so the balancer, not us, closes them.
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node enforces the two timeouts above only when it checks its connections, every 30 s by
+    // default: a slow client was cut after up to 30 s whatever was configured.
+    connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
   });
+  const connections = trackConnections(server, {
+    cap: deps.capacity.connections,
+    maxPipelinedRequests: config.http.maxPipelinedRequests,
+    metrics: deps.metrics,
+    handle,
+    // Past the cap, only the probes are served: a liveness probe refused would get a replica
+    // that is merely full restarted, with every device it holds.
+    refuse: (req, res) => {
+      closeAfterResponse(res);
+      if (PROBES.test(req.url ?? '')) app(req, res);
+      else refuseAtCapacity(res, deps.logger, req);
+    },
+  });
+  server.on('request', connections.request);
+  deps.metrics.holding('connections', () => connections.open, deps.capacity.connections);
   // Protocol errors Node answers itself (431, 400 for malformed HTTP, 408) get a JSON body.
   server.on('clientError', clientErrorAnswer(deps.logger));
   server.listen(config.http.port, config.http.host);
@@ -100,10 +98,10 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     closing ??= new Promise<void>((resolve) => {
       deps.lifecycle.markDraining();
       clearInterval(sweeper);
-      // Long polls answer now with what they have, rather than hold the shutdown for 30 s.
-      deps.notifier.close();
-      for (const socket of connections) {
-        const res = socket[responding];
+      // Waiting devices are answered now with what they have, rather than hold the shutdown for 30 s.
+      deps.room.close();
+      for (const socket of connections.sockets()) {
+        const res = connections.activeResponse(socket);
         if (res) closeAfterResponse(res);
       }
       const forced = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
@@ -124,4 +122,30 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     ...(metricsServer && { metricsUrl: metricsServer.url }),
     shutdown,
   };
+}
+
+/**
+ * The answer to a request on a connection accepted past the cap: 503 with Retry-After, and the
+ * connection closed (another replica may have room). Written here, before the app, so that a full
+ * replica spends nothing more on it; logged like every request, with an id of its own.
+ */
+function refuseAtCapacity(res: ServerResponse, logger: Logger, req: IncomingMessage): void {
+  const id = randomUUID();
+  const body: ErrorResponse = {
+    errorCode: 'ServiceUnavailable',
+    debugMessage: 'this instance holds as many connections as it can; retry shortly',
+  };
+  const json = JSON.stringify(body);
+  res.writeHead(503, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+    'Retry-After': '1',
+    'X-Request-Id': id,
+    Connection: 'close',
+  });
+  res.end(json);
+  logger.info(
+    { req: { id, method: req.method, url: req.url }, res: { statusCode: 503 } },
+    'request refused: the instance is at its connection capacity',
+  );
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { InviteStore } from '../invites/delivery.ts';
-import type { InviteNotifier } from '../invites/invite-notifier.ts';
+import type { WakeUps } from '../invites/wake-ups.ts';
 import type { Dependency } from '../lifecycle.ts';
 import type { LimiterFactory } from '../throttling/rate-limiter.ts';
 import { openRedisBackend } from './redis/redis-backend.ts';
@@ -15,8 +15,8 @@ export interface Backend {
   /** Labels the store's metrics: `sqlite`, `redis`, or what a test injected. */
   kind: string;
   store: InviteStore;
-  /** Wakes long polls when their endpoint receives an invite. */
-  notifier: InviteNotifier;
+  /** Carries wake-ups from sends to the devices waiting on their endpoints (across replicas). */
+  wakeUps: WakeUps;
   /** Builds the rate windows' counters. */
   limiters: LimiterFactory;
   /** What readiness checks (a shared store that may be unreachable); absent: always healthy. */

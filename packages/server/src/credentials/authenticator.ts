@@ -23,6 +23,8 @@ export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<Credential>;
 }
 
+const NO_TITLES: ReadonlySet<number> = new Set();
+
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { key, issuer, audience, clock } = options;
   const toleranceMs = options.clockToleranceSeconds * 1000;
@@ -59,7 +61,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       throw ServiceError.authentication(`the token's claim "${issue?.path.join('.')}" is invalid`);
     }
     const claims = parsed.data;
-    const common = { subject: claims.sub, titleIds: new Set(claims.tid), expiresAtMs: claims.exp * 1000 };
+    // Most user tokens name no title: they share one empty set instead of a hash table each.
+    const titleIds = claims.tid.length === 0 ? NO_TITLES : new Set(claims.tid);
+    const common = { subject: claims.sub, titleIds, expiresAtMs: claims.exp * 1000 };
     if (userHash === null) {
       if (claims.xid !== undefined || claims.uhs !== undefined) {
         throw ServiceError.authentication('a user token was sent as a service credential (x=-)');

@@ -6,6 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { OpenApiRequestMetadata } from 'express-openapi-validator/dist/framework/types.js';
 import type { Credential } from '../credentials/claims.ts';
 import { ServiceError } from '../errors.ts';
+import type { Departure } from '../invites/waiting-room.ts';
 import { type ConcurrencyLimiter, concurrencyExceeded } from '../throttling/concurrency-limiter.ts';
 import type { OperationHandlers, OperationRequest, OperationResult } from './operations.ts';
 
@@ -18,7 +19,7 @@ type Handler = (request: OperationRequest<OperationId>) => Promise<OperationResu
 
 export function dispatch(deps: DispatchDeps): RequestHandler {
   const handlers = deps.handlers as unknown as Record<OperationId, Handler>;
-  return async (req, res) => {
+  return (req, res, next) => {
     const { operation, credential } = res.locals;
     // The validator answers 404/405 for anything that names no operation, so this is unreachable
     // unless the two disagree on a path; answered as unknown rather than guessed.
@@ -41,12 +42,24 @@ export function dispatch(deps: DispatchDeps): RequestHandler {
       release = admission.release;
     }
     // In flight until its handler is done (a long poll waits in it); the response is then written
-    // at once, so this ends with the request's work, without a listener per response.
-    try {
-      send(res, await handle(handlers[operation.operationId], req, res, params, credential));
-    } finally {
-      release?.();
-    }
+    // at once, so this ends with the request's work, without a listener per response. Not an
+    // async function, and nothing returned to the steps before it: a request waiting for an
+    // invite holds no frame of this one (packages/bench/findings.md, capacity pass).
+    handle(handlers[operation.operationId], req, res, params, credential).then(
+      (result) => {
+        release?.();
+        // Response validation (when on) throws from here: still the error handler's to answer.
+        try {
+          send(res, result);
+        } catch (error) {
+          next(error);
+        }
+      },
+      (error: unknown) => {
+        release?.();
+        next(error);
+      },
+    );
   };
 }
 
@@ -69,7 +82,7 @@ function handle(
 }
 
 /**
- * What a handler is given. A class, not an object literal with a `get signal()`: V8 keeps such a
+ * What a handler is given. A class, not an object literal with a `get departure()`: V8 keeps such a
  * literal's getter in an accessor pair it allocates in the old generation, once per evaluation, so
  * every request's getter closure, and the request it held, stayed reachable from the old
  * generation until the next full collection, and scavenges promoted finished requests instead of
@@ -83,7 +96,6 @@ class HandlerRequest {
   readonly credential: Credential | undefined;
   readonly requestId: string;
   readonly #res: Response;
-  #disconnected: AbortController | undefined;
 
   constructor(
     params: Record<string, unknown>,
@@ -101,13 +113,26 @@ class HandlerRequest {
   }
 
   /** Made on first use: most operations never wait, so most requests never pay for it. */
-  get signal(): AbortSignal {
-    if (!this.#disconnected) {
-      const controller = new AbortController();
-      this.#res.once('close', () => controller.abort());
-      this.#disconnected = controller;
-    }
-    return this.#disconnected.signal;
+  get departure(): Departure {
+    return new ResponseDeparture(this.#res);
+  }
+}
+
+/** A request's client leaves when its response closes before it has been sent. */
+class ResponseDeparture implements Departure {
+  readonly #res: Response;
+
+  constructor(res: Response) {
+    this.#res = res;
+  }
+
+  get departed(): boolean {
+    return this.#res.closed;
+  }
+
+  onDeparture(callback: () => void): void {
+    // `on`, not `once`: 'close' fires once anyway, and `once` would wrap the callback.
+    this.#res.on('close', callback);
   }
 }
 

@@ -47,11 +47,11 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
       return { status: 204, body: undefined };
     },
 
-    async receiveInvites({ params, query, credential, signal }) {
+    async receiveInvites({ params, query, credential, departure }) {
       const invites = await endpoints.receive(
         { credential, ...params },
         query.waitSeconds ?? 0,
-        signal,
+        departure,
         deliverable,
       );
       return { status: 200, body: { invites: invites.map(toApiInvite) } };

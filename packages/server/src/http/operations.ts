@@ -2,6 +2,7 @@
 // added to the spec fail type-checking until it has a handler; the types come from the spec.
 import type { OperationId, operations, PathParams, QueryParams, RequestBody } from '@server-invites/types';
 import type { Credential } from '../credentials/claims.ts';
+import type { Departure } from '../invites/waiting-room.ts';
 
 type Responses<Op extends OperationId> = operations[Op]['responses'];
 type Status<Op extends OperationId> = keyof Responses<Op> & number;
@@ -28,8 +29,8 @@ export interface OperationRequest<Op extends OperationId> {
   /** The verified caller, for operations the contract secures. */
   credential: Credential | undefined;
   requestId: string;
-  /** Aborts when the client goes away (for long polls). */
-  readonly signal: AbortSignal;
+  /** Tells a waiting request that its client went away. */
+  readonly departure: Departure;
 }
 
 export type OperationHandlers = {

@@ -3,7 +3,7 @@
 // closes: its one log line (id, method, URL, status, response time, and for a 5xx the failure
 // behind it) and its request metrics.
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import { observeRequest } from '../observability/request-metrics.ts';
@@ -11,10 +11,30 @@ import { observeRequest } from '../observability/request-metrics.ts';
 /** The contract's RequestId schema. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** What the close hook needs of a request, kept on its response instead of in a closure. */
+const started: unique symbol = Symbol('request started');
+type LoggedResponse = Response & { [started]: number };
+
 export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
   const measured = metrics?.enabled ? metrics : undefined;
+  // One listener for every response (`this` is the response): a request waiting for an invite
+  // holds no closure of its own for its log line (packages/bench/findings.md, capacity pass).
+  function onClose(this: LoggedResponse) {
+    const { req, statusCode } = this;
+    const id = this.locals.requestId;
+    const line = {
+      req: { id, method: req.method, url: req.originalUrl },
+      res: { statusCode },
+      responseTime: Math.round(performance.now() - this[started]),
+      ...(this.locals.failure && { err: this.locals.failure }),
+    };
+    if (!this.writableFinished) logger.info(line, 'request aborted');
+    else if (statusCode >= 500) logger.error(line, 'request errored');
+    else logger.info(line, 'request completed');
+    if (measured) observeRequest(measured, req, this, this[started]);
+  }
   return (req, res, next) => {
-    const started = performance.now();
+    (res as LoggedResponse)[started] = performance.now();
     const offered = req.headers['x-request-id'];
     let id: string;
     if (typeof offered === 'string' && REQUEST_ID.test(offered)) id = offered;
@@ -26,19 +46,7 @@ export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
     }
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
-    res.once('close', () => {
-      const { statusCode } = res;
-      const line = {
-        req: { id, method: req.method, url: req.originalUrl },
-        res: { statusCode },
-        responseTime: Math.round(performance.now() - started),
-        ...(res.locals.failure && { err: res.locals.failure }),
-      };
-      if (!res.writableFinished) logger.info(line, 'request aborted');
-      else if (statusCode >= 500) logger.error(line, 'request errored');
-      else logger.info(line, 'request completed');
-      if (measured) observeRequest(measured, req, res, started);
-    });
+    res.on('close', onClose);
     next();
   };
 }

@@ -5,13 +5,22 @@ import type { Credential } from '../credentials/claims.ts';
 import { ServiceError } from '../errors.ts';
 import { type EndpointInbox, endpointKey } from './delivery.ts';
 import type { Endpoint, Invite } from './invite.ts';
-import type { InviteNotifier } from './invite-notifier.ts';
+import type { Departure, WaitingRoom } from './waiting-room.ts';
 
 export interface EndpointDeps {
   inbox: EndpointInbox;
-  notifier: InviteNotifier;
+  /** Where devices wait for invites, within the replica's capacity. */
+  room: WaitingRoom;
   defaultEndpointTtlSeconds: number;
+  /** A uniform random number in [0, 1), for spreading refused devices' retries; Math.random unless given. */
+  random?: () => number;
 }
+
+/**
+ * A device refused a wait (the room is full) is told to come back within this many seconds,
+ * spread at random, so that the devices refused together do not all return together.
+ */
+export const WAIT_REFUSED_RETRY_AFTER_SECONDS = { min: 1, max: 5 } as const;
 
 export interface EndpointTarget {
   credential: Credential | undefined;
@@ -34,14 +43,15 @@ export interface Endpoints {
   receive(
     target: EndpointTarget,
     waitSeconds: number,
-    signal?: AbortSignal,
+    departure?: Departure,
     deliverable?: (invite: Invite) => boolean,
   ): Promise<Invite[]>;
   acknowledge(target: EndpointTarget, inviteId: string): Promise<void>;
 }
 
 export function createEndpoints(deps: EndpointDeps): Endpoints {
-  const { inbox, notifier } = deps;
+  const { inbox, room } = deps;
+  const random = deps.random ?? Math.random;
 
   async function pendingOrNotFound({ xuid, endpointId }: EndpointTarget): Promise<Invite[]> {
     const invites = await inbox.pending(xuid, endpointId);
@@ -65,20 +75,21 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
       await inbox.unregister(target.xuid, target.endpointId);
     },
 
-    async receive(target, waitSeconds, signal, deliverable) {
+    async receive(target, waitSeconds, departure, deliverable) {
       authorize(target);
       const keep = (invites: Invite[]) => (deliverable ? invites.filter(deliverable) : invites);
       if (waitSeconds === 0) return keep(await pendingOrNotFound(target));
-      // Subscribed before reading, so an invite arriving between the read and the wait wakes us.
-      const subscription = notifier.subscribe(endpointKey(target.xuid, target.endpointId));
+      // Entered before reading, so an invite arriving between the read and the wait wakes it.
+      const wait = room.enter(endpointKey(target.xuid, target.endpointId), waitSeconds * 1000, departure);
       try {
-        await subscription.ready();
         const invites = keep(await pendingOrNotFound(target));
         if (invites.length > 0) return invites;
-        await subscription.wait(waitSeconds * 1000, signal);
+        // A full room refuses the wait, not the read: what is pending was answered above.
+        if (!wait) throw waitRefused(random);
+        await wait.ended;
         return keep((await inbox.pending(target.xuid, target.endpointId)) ?? []);
       } finally {
-        subscription.cancel();
+        wait?.leave();
       }
     },
 
@@ -96,4 +107,13 @@ function authorize({ credential, xuid }: EndpointTarget): void {
   if (credential?.kind !== 'user' || credential.xuid !== xuid) {
     throw ServiceError.authorization(`the credential may not act for user ${xuid}`);
   }
+}
+
+function waitRefused(random: () => number): ServiceError {
+  const { min, max } = WAIT_REFUSED_RETRY_AFTER_SECONDS;
+  return new ServiceError(
+    'ServiceUnavailable',
+    'this instance holds as many waiting devices as it can; retry after Retry-After seconds, or poll without waitSeconds',
+    { retryAfterSeconds: min + Math.floor(random() * (max - min + 1)) },
+  );
 }

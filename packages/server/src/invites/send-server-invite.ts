@@ -7,13 +7,13 @@ import { ServiceError } from '../errors.ts';
 import { limitingWindow, type RateLimiter, type WindowState } from '../throttling/rate-limiter.ts';
 import type { InviteDelivery } from './delivery.ts';
 import type { Invite } from './invite.ts';
-import type { InviteNotifier } from './invite-notifier.ts';
+import type { WakeUps } from './wake-ups.ts';
 
 export interface SendServerInviteDeps {
   rateLimiter: RateLimiter;
   delivery: InviteDelivery;
-  /** Wakes the long polls of the endpoints that received an invite. */
-  notifier: InviteNotifier;
+  /** Wakes the devices waiting on the endpoints that received an invite. */
+  wakeUps: WakeUps;
   clock: Clock;
   inviteTtlSeconds: number;
   newId?: () => string;
@@ -58,7 +58,7 @@ export function createSendServerInvite(deps: SendServerInviteDeps): SendServerIn
       }),
     );
     const receipt = await deps.delivery.deliver(invites);
-    deps.notifier.notify(receipt.reached);
+    deps.wakeUps.publish(receipt.reached);
     return { invited: invites.length, windows: decision.windows };
   };
 }

@@ -1,6 +1,5 @@
-// Decorators counting throttled requests and held long polls, applied in composition.ts around
-// the limiters and the notifier, which know nothing of metrics.
-import type { InviteNotifier } from '../invites/invite-notifier.ts';
+// Decorators counting throttled requests, applied in composition.ts around the limiters, which
+// know nothing of metrics.
 import type { ConcurrencyLimiter } from '../throttling/concurrency-limiter.ts';
 import { limitingWindow, type RateDecision, type RateLimiter } from '../throttling/rate-limiter.ts';
 import type { Metrics } from './metrics.ts';
@@ -32,28 +31,5 @@ export function instrumentConcurrencyLimiter(
       if (!admission.admitted) metrics.requestThrottled('Concurrency', 'in_flight');
       return admission;
     },
-  };
-}
-
-/** Counts the long polls waiting: from the start of a wait to its end, however it ends. */
-export function instrumentNotifier(notifier: InviteNotifier, metrics: Metrics): InviteNotifier {
-  return {
-    subscribe(key) {
-      const subscription = notifier.subscribe(key);
-      return {
-        cancel: () => subscription.cancel(),
-        ready: () => subscription.ready(),
-        async wait(timeoutMs, signal) {
-          const ended = metrics.longPollStarted();
-          try {
-            await subscription.wait(timeoutMs, signal);
-          } finally {
-            ended();
-          }
-        },
-      };
-    },
-    notify: (keys) => notifier.notify(keys),
-    close: () => notifier.close(),
   };
 }

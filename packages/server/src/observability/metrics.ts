@@ -7,6 +7,11 @@ export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
 
 export type LimitType = 'Rate' | 'Concurrency';
 
+/** What the replica holds, each within a cap (capacity.ts). */
+export type HeldResource = 'connections' | 'waiting_devices';
+/** What a caller can be refused for being past a cap. */
+export type CappedResource = HeldResource | 'endpoints' | 'pipelined_requests';
+
 /** The text a scrape returns. */
 export interface MetricsExposition {
   readonly contentType: string;
@@ -31,8 +36,12 @@ export interface Metrics {
   invitesExpired(count: number): void;
   /** `window`: the rate window that set the wait, or `in_flight` for the concurrency limit. */
   requestThrottled(limitType: LimitType, window: string): void;
-  /** A long poll starts waiting; the returned function marks its end. */
-  longPollStarted(): () => void;
+  /** Reports what the replica holds, read at each scrape, and its cap. */
+  holding(resource: HeldResource, read: () => number, cap: number): void;
+  /** A caller refused (or a connection closed) for being past a cap. */
+  capacityRefused(resource: CappedResource): void;
+  /** An idle keep-alive connection closed so that a new caller could be served. */
+  idleConnectionClosed(): void;
   storeOperation(store: string, operation: string, durationSeconds: number, failed: boolean): void;
 }
 
@@ -49,6 +58,8 @@ export const disabledMetrics: Metrics = Object.freeze({
   inviteAcknowledged: nothing,
   invitesExpired: nothing,
   requestThrottled: nothing,
-  longPollStarted: () => nothing,
+  holding: nothing,
+  capacityRefused: nothing,
+  idleConnectionClosed: nothing,
   storeOperation: nothing,
 });

@@ -1,7 +1,7 @@
 // The Metrics port with prom-client, on a Registry of its own: two instances in one process (tests,
 // a bench target) never share or clash over series, and nothing else registers into it.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Metrics, StatusClass } from './metrics.ts';
+import type { HeldResource, Metrics, StatusClass } from './metrics.ts';
 
 // Long polls wait up to 30 s, so the request buckets reach 30 s; most answers take milliseconds.
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -60,9 +60,42 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     labelNames: ['limit_type', 'window'] as const,
     registers: [registry],
   });
-  const longPolls = new Gauge({
+  // Read at each scrape from what holds them, so that a wait or a connection costs no update.
+  const held: Record<HeldResource, { read: () => number }> = {
+    connections: { read: () => 0 },
+    waiting_devices: { read: () => 0 },
+  };
+  new Gauge({
     name: 'long_polls_waiting',
-    help: 'Long polls waiting for an invite now.',
+    help: 'Devices waiting for an invite now (long polls).',
+    registers: [registry],
+    collect() {
+      this.set(held.waiting_devices.read());
+    },
+  });
+  new Gauge({
+    name: 'open_connections',
+    help: 'HTTP connections open now, idle keep-alive ones included.',
+    registers: [registry],
+    collect() {
+      this.set(held.connections.read());
+    },
+  });
+  const capacityLimit = new Gauge({
+    name: 'capacity_limit',
+    help: 'What this replica holds at most, by resource (connections, waiting_devices), as planned at start-up.',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'capacity_refusals_total',
+    help: 'Callers refused for being past a cap, by resource (connections, waiting_devices, endpoints, pipelined_requests).',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
+  const idleClosed = new Counter({
+    name: 'idle_connections_closed_total',
+    help: 'Idle keep-alive connections closed so that new callers could be served at the connection cap.',
     registers: [registry],
   });
   const storeDuration = new Histogram({
@@ -112,15 +145,12 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     inviteAcknowledged: () => acknowledged.inc(),
     invitesExpired: (count) => expired.inc(count),
     requestThrottled: (limitType, window) => throttled.inc({ limit_type: limitType, window }),
-    longPollStarted() {
-      longPolls.inc();
-      let ended = false;
-      return () => {
-        if (ended) return;
-        ended = true;
-        longPolls.dec();
-      };
+    holding(resource, read, cap) {
+      held[resource].read = read;
+      capacityLimit.set({ resource }, cap);
     },
+    capacityRefused: (resource) => refusals.inc({ resource }),
+    idleConnectionClosed: () => idleClosed.inc(),
     storeOperation(store, operation, durationSeconds, failed) {
       const key = `${store} ${operation}`;
       let series = storeSeries.get(key);

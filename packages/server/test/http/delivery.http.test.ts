@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
-import { createInviteNotifier, type InviteNotifier } from '../../src/invites/invite-notifier.ts';
 import type { TestServer } from '../../src/testing.ts';
 import { useFakeClock } from '../support/fake-clock.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
 import { trackedTestServers } from '../support/test-servers.ts';
+import { devicesWaiting } from '../support/waiting.ts';
 
 const A = '2814613569642996';
 const B = '2814654783556735';
@@ -177,33 +177,13 @@ describe('delivery to registered endpoints', () => {
   });
 });
 
-/** A notifier that tells the test when a poll has subscribed, i.e. is about to wait. */
-function observedNotifier() {
-  const inner = createInviteNotifier();
-  let subscribed!: () => void;
-  const pollWaiting = new Promise<void>((resolve) => {
-    subscribed = resolve;
-  });
-  const notifier: InviteNotifier = {
-    notify: (keys) => inner.notify(keys),
-    close: () => inner.close(),
-    subscribe(key) {
-      const subscription = inner.subscribe(key);
-      subscribed();
-      return subscription;
-    },
-  };
-  return { notifier, pollWaiting };
-}
-
 describe('long polling', () => {
   it('wakes a waiting poll as soon as an invite arrives, long before the wait is over', async () => {
-    const { notifier, pollWaiting } = observedNotifier();
-    const server = await start({ overrides: { notifier } });
+    const server = await start();
     const a = deviceOf(server, A, await server.userCredential(A));
     await a.register('console', { platform: 'Scarlett' });
     const poll = a.receive('console', 30).then((response) => ({ response, at: performance.now() }));
-    await pollWaiting;
+    await devicesWaiting(server, 1);
     const sentAt = performance.now();
     await sendInvite(server, { invitedUsers: [A], sender: SENDER });
     const { response, at } = await poll;
@@ -213,12 +193,11 @@ describe('long polling', () => {
   });
 
   it('answers a waiting poll at once when the instance starts draining', async () => {
-    const { notifier, pollWaiting } = observedNotifier();
-    const server = await start({ overrides: { notifier } });
+    const server = await start();
     const a = deviceOf(server, A, await server.userCredential(A));
     await a.register('console', { platform: 'Scarlett' });
     const poll = a.receive('console', 30);
-    await pollWaiting;
+    await devicesWaiting(server, 1);
     const stopped = server.close();
     expect(await poll).toEqual({ status: 200, body: { invites: [] } });
     await stopped;

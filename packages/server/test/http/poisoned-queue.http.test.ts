@@ -7,10 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import type { InviteStore } from '../../src/invites/delivery.ts';
 import type { Invite } from '../../src/invites/invite.ts';
-import { createInviteNotifier, type InviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
-import { gate } from '../support/gate.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
+import { devicesWaiting } from '../support/waiting.ts';
 
 const USER = '2814613569642996';
 
@@ -127,18 +126,8 @@ describe('a queue holding an invite the contract does not allow', () => {
   });
 
   it('keeps a long poll waiting when only such an invite is queued, and answers with the next one', async () => {
-    const subscribed = gate();
-    const real = createInviteNotifier();
-    const notifier: InviteNotifier = {
-      ...real,
-      subscribe(key) {
-        const subscription = real.subscribe(key);
-        void subscribed.wait();
-        return subscription;
-      },
-    };
     server = await startTestServer({
-      overrides: { store: storeWithPoison(poisoned({ sender: 'not-a-xuid' })), notifier },
+      overrides: { store: storeWithPoison(poisoned({ sender: 'not-a-xuid' })) },
     });
     const user = await server.userCredential(USER);
     await fetch(`${server.url}/users/${USER}/endpoints/console`, {
@@ -148,8 +137,8 @@ describe('a queue holding an invite the contract does not allow', () => {
     });
 
     const polled = poll(server.url, user, 30);
-    // The poll subscribes, finds nothing deliverable, and waits: only then is the invite sent.
-    await subscribed.reached;
+    // The poll enters the waiting room, finds nothing deliverable, and waits: then the invite is sent.
+    await devicesWaiting(server, 1);
     await send('after the wait began');
     const received = await polled;
     expect(received.status).toBe(200);

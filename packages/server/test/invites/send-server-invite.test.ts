@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
 import type { Credential } from '../../src/credentials/claims.ts';
 import { ServiceError } from '../../src/errors.ts';
-import { createInviteNotifier } from '../../src/invites/invite-notifier.ts';
 import { createSendServerInvite } from '../../src/invites/send-server-invite.ts';
+import { inProcessWakeUps } from '../../src/invites/wake-ups.ts';
 import type { RateDecision, RateLimiter } from '../../src/throttling/rate-limiter.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -44,7 +44,7 @@ async function setup(decision: RateDecision = allow) {
   const send = createSendServerInvite({
     rateLimiter,
     delivery: store,
-    notifier: createInviteNotifier(),
+    wakeUps: inProcessWakeUps(),
     clock,
     inviteTtlSeconds: 600,
     newId: () => `invite-${++ids}`,

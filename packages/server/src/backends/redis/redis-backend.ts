@@ -3,9 +3,9 @@
 import type { Config, RedisTarget } from '../../config.ts';
 import type { Backend, BackendContext } from '../backend.ts';
 import { checkEvictionPolicy, connectRedis } from './connection.ts';
-import { createRedisInviteNotifier } from './redis-invite-notifier.ts';
 import { createRedisInviteStore } from './redis-invite-store.ts';
 import { redisLimiters } from './redis-limiters.ts';
+import { createRedisWakeUps } from './redis-wake-ups.ts';
 
 const REDIS_START_TIMEOUT_MS = 10_000;
 
@@ -28,7 +28,7 @@ export async function openRedisBackend(
       maxPendingPerUser: invites.maxPendingPerUser,
       onClose: () => void redis.close(),
     }),
-    notifier: createRedisInviteNotifier({
+    wakeUps: createRedisWakeUps({
       publisher: redis.client,
       subscriber: redis.subscriber,
       sharded: redis.kind === 'cluster',

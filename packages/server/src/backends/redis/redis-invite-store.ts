@@ -49,8 +49,6 @@ export function userKeys(xuid: string) {
     store: [endpoints, invites, order, expiry, sequence] as const,
     queuePrefix: `${tag}:q:`,
     queue: (endpointId: string) => `${tag}:q:${endpointId}`,
-    /** The user's wake-up channel (see redis-invite-notifier.ts). */
-    channel: `${tag}:wake`,
   };
 }
 

@@ -3,7 +3,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { InviteStore } from '../../invites/delivery.ts';
-import { createInviteNotifier } from '../../invites/invite-notifier.ts';
+import { inProcessWakeUps } from '../../invites/wake-ups.ts';
 import { boundedMemoryLimiters } from '../../throttling/bounded-memory-limiter.ts';
 import type { Backend, BackendContext } from '../backend.ts';
 import { createSqliteInviteStore } from './sqlite-invite-store.ts';
@@ -19,5 +19,5 @@ export function openSqliteBackend(invites: Config['invites'], { clock }: Backend
 
 /** A store of one process, with wake-ups and rate windows in its memory (tests inject stores so). */
 export function inProcessBackend(kind: string, store: InviteStore, clock: Clock): Backend {
-  return { kind, store, notifier: createInviteNotifier(), limiters: boundedMemoryLimiters(clock) };
+  return { kind, store, wakeUps: inProcessWakeUps(), limiters: boundedMemoryLimiters(clock) };
 }
