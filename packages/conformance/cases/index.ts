@@ -1,6 +1,7 @@
 // Every conformance case: the case files, plus one case per request example of the contract.
 import type { ConformanceCase } from '../src/case.ts';
 import type { Contract } from '../src/contract.ts';
+import { capacityCases } from './capacity.ts';
 import { invite } from './common.ts';
 import { credentialCases } from './credentials.ts';
 import { degradedCases } from './degraded.ts';
@@ -31,6 +32,7 @@ export function allCases(contract: Contract): ConformanceCase[] {
     ...sendServerInviteCases,
     ...credentialCases,
     ...throttlingCases,
+    ...capacityCases,
     ...probeCases,
     ...deliveryCases,
     ...degradedCases,

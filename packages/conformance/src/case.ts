@@ -108,8 +108,8 @@ export interface ConformanceCase {
    */
   degraded?: true;
   /**
-   * With a request left in flight, the server counts it a moment after it arrives: the case's
-   * request is re-sent (bounded, no sleeping) until it gets the expected status.
+   * The state the case needs is one the instance reaches a moment later (Redis noticed gone): the
+   * case's request is re-sent (bounded, no sleeping) until it gets the expected status.
    */
   retryUntilExpected?: true;
   /** Targets that cannot honour `expect`: what they do instead, and why. */

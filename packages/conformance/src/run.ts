@@ -67,7 +67,11 @@ export async function runCase(
       for (let round = 0; round < times; round++) {
         const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
         if (step.inFlight) {
+          // Each hold starts once the previous case's holds have left the instance, and the case
+          // goes on once the instance counts this one (a state it reports, never a time).
+          if (instance.waitingDevices) await until(() => instance.waitingDevices?.() === holds.length);
           holds.push(hold(instance.url, stepRequest));
+          if (instance.waitingDevices) await until(() => instance.waitingDevices?.() === holds.length);
           continue;
         }
         const { response, problems: stepProblems } = await exchange(contract, instance, stepRequest);
@@ -114,9 +118,6 @@ export async function runCase(
       outcome.response.status !== expectation.status;
     for (let attempt = 1; attempt < maxRetries && retry(); attempt++) {
       await new Promise((resolve) => setImmediate(resolve));
-      // A held request that was answered held nothing (it may have met the slot of the step
-      // before it, released a moment after that step's answer): it is sent again.
-      for (const [index, held] of holds.entries()) if (held.answered()) holds[index] = held.again();
       outcome = await exchange(contract, instance, request, expectation.outsideContract);
     }
     problems.push(...outcome.problems);
@@ -128,10 +129,6 @@ export async function runCase(
 }
 
 interface Hold {
-  /** Whether the implementation answered the request (so it holds nothing any more). */
-  answered(): boolean;
-  /** The same request, sent again. */
-  again(): Hold;
   /** Aborts the request and waits until it has ended. */
   release(): Promise<void>;
 }
@@ -141,18 +138,22 @@ interface Hold {
  * (it is aborted at the end of the case), so there is nothing for a proxy to validate, and a proxy
  * might not pass the abort on.
  */
+/** Resolves once `condition` holds, checked at every turn of the event loop; throws after 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('the instance never reached the state the case needs');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 function hold(url: string, request: BuiltRequest): Hold {
   const controller = new AbortController();
-  let answered = false;
   const ended = send(url, request, controller.signal).then(
-    () => {
-      answered = true;
-    },
+    () => undefined,
     () => undefined,
   );
   return {
-    answered: () => answered,
-    again: () => hold(url, request),
     async release() {
       controller.abort();
       await ended;

@@ -15,6 +15,10 @@ export interface Limits {
   burst: { limit: number; windowSeconds: number };
   sustain: { limit: number; windowSeconds: number };
   concurrencyPerCaller: number;
+  /** MAX_WAITING_DEVICES; undefined: as the instance plans it. */
+  waitingDevices?: number;
+  /** MAX_ENDPOINTS_PER_USER; undefined: the default. */
+  endpointsPerUser?: number;
 }
 
 /** The limits of the throttling instances (the cases' expectations are computed from them). */
@@ -22,6 +26,8 @@ export const tightLimits: Limits = {
   burst: { limit: 2, windowSeconds: 15 },
   sustain: { limit: 4, windowSeconds: 300 },
   concurrencyPerCaller: 1,
+  waitingDevices: 1,
+  endpointsPerUser: 2,
 };
 
 /** Limits no case reaches, for the instance that runs every case but the throttling ones. */
@@ -53,6 +59,11 @@ export interface TargetInstance {
   asksForStatus?: true;
   /** A complete Authorization header value. */
   credential(credential: Credential): Promise<string>;
+  /**
+   * How many devices wait in the instance now (a server's own count): setup steps left in flight
+   * are counted before the case's request is sent. Undefined where the target keeps no state.
+   */
+  waitingDevices?(): number;
 }
 
 export interface Target {
@@ -110,6 +121,8 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
       env = { REDIS_URL: redis.url };
     }
     if (degraded) env.METRICS_ENABLED = 'false';
+    if (limits.waitingDevices !== undefined) env.MAX_WAITING_DEVICES = String(limits.waitingDevices);
+    if (limits.endpointsPerUser !== undefined) env.MAX_ENDPOINTS_PER_USER = String(limits.endpointsPerUser);
     const server = await startTestServer({ throttle: limits, env });
     servers.push(server);
     // Stopped once the instance runs on it: every request that needs the store meets the outage.
@@ -118,7 +131,7 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
       serverCredential(server, credential),
     );
     proxies.push(...proxied.proxies);
-    return proxied.instance;
+    return { ...proxied.instance, waitingDevices: () => server.deps.room.size };
   };
   const started = await Promise.allSettled([
     start(raisedLimits),

@@ -16,7 +16,11 @@ import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createWaitingRoom, type WaitingRoom } from './invites/waiting-room.ts';
 import type { WakeUps } from './invites/wake-ups.ts';
 import { createLifecycle } from './lifecycle.ts';
-import { instrumentConcurrencyLimiter, instrumentRateLimiter } from './observability/instrumented-limits.ts';
+import {
+  instrumentConcurrencyLimiter,
+  instrumentRateLimiter,
+  instrumentWaitingRoom,
+} from './observability/instrumented-limits.ts';
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
@@ -84,9 +88,8 @@ export async function buildDependencies(
     overrides.processLimits ?? readProcessLimits(),
   );
   for (const warning of warnings) logger.warn(warning);
-  const room = createWaitingRoom({ capacity: capacity.waitingDevices });
+  const room = measured(createWaitingRoom({ capacity: capacity.waitingDevices }), instrumentWaitingRoom);
   wakeUps.listen((keys) => room.wake(keys));
-  metrics.holding('waiting_devices', () => room.size, capacity.waitingDevices);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -135,6 +138,7 @@ export async function buildDependencies(
       inbox: store,
       room,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
+      maxEndpointsPerUser: config.invites.maxEndpointsPerUser,
     }),
     lifecycle: createLifecycle(backend.dependency),
     bodyLimitBytes: config.http.bodyLimitBytes,

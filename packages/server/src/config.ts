@@ -2,6 +2,7 @@
 // Nothing else in the service reads process.env.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_ENDPOINTS_PER_USER } from './invites/delivery.ts';
 
 /**
  * The HS256 secret a server started with no configuration (`pnpm start`) accepts, and that
@@ -50,7 +51,7 @@ const environmentSchema = z
     MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
     MAX_WAITING_DEVICES: z.coerce.number().int().min(1).max(10_000_000).optional(),
     MAX_PIPELINED_REQUESTS: z.coerce.number().int().min(1).max(1024).default(16),
-    MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(32),
+    MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_ENDPOINTS_PER_USER),
 
     // Shared state for several replicas (see backends/redis/connection.ts); neither set: embedded SQLite.
     REDIS_URL: z

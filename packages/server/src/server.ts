@@ -68,7 +68,10 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     refuse: (req, res) => {
       closeAfterResponse(res);
       if (PROBES.test(req.url ?? '')) app(req, res);
-      else refuseAtCapacity(res, deps.logger, req);
+      else {
+        deps.metrics.capacityRefused('connections');
+        refuseAtCapacity(res, deps.logger, req);
+      }
     },
   });
   server.on('request', connections.request);

@@ -130,3 +130,37 @@ describe('loadConfig, shared state on Redis', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('loadConfig, capacity', () => {
+  it('leaves connections and waiting devices to the plan at start-up, and caps pipelining and endpoints by default', () => {
+    const config = loadConfig({});
+    expect(config.capacity).toEqual({ connections: undefined, waitingDevices: undefined });
+    expect(config.http.maxPipelinedRequests).toBe(16);
+    expect(config.invites.maxEndpointsPerUser).toBe(32);
+  });
+
+  it('reads every capacity variable', () => {
+    const config = loadConfig({
+      MAX_CONNECTIONS: '5000',
+      MAX_WAITING_DEVICES: '4000',
+      MAX_PIPELINED_REQUESTS: '4',
+      MAX_ENDPOINTS_PER_USER: '8',
+    });
+    expect(config.capacity).toEqual({ connections: 5000, waitingDevices: 4000 });
+    expect(config.http.maxPipelinedRequests).toBe(4);
+    expect(config.invites.maxEndpointsPerUser).toBe(8);
+  });
+
+  it.each([
+    ['MAX_CONNECTIONS', '15'],
+    ['MAX_CONNECTIONS', '1e400'],
+    ['MAX_WAITING_DEVICES', '0'],
+    ['MAX_WAITING_DEVICES', '2.5'],
+    ['MAX_PIPELINED_REQUESTS', '0'],
+    ['MAX_PIPELINED_REQUESTS', '1025'],
+    ['MAX_ENDPOINTS_PER_USER', '0'],
+    ['MAX_ENDPOINTS_PER_USER', '1001'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+});

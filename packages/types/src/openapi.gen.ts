@@ -169,6 +169,12 @@ export interface paths {
          *     registration (platform and expiry). A registration expires `ttlSeconds` after its last
          *     refresh (default 30 days); an expired endpoint receives nothing and is forgotten.
          *
+         *     A user has at most a bounded number of live endpoints (32 unless the deployment sets
+         *     another): every invite sent to the user is queued once per endpoint, so an unbounded number
+         *     would let one account make every send to it arbitrarily expensive. Registering one more is
+         *     refused with 409 `TooManyEndpoints`; refreshing an existing registration never is. Unregister
+         *     a device (or let its registration expire) to make room.
+         *
          *     Needs the user's own credential (`XBL3.0 x=<userhash>;<token>` whose `xid` is `{xuid}`).
          */
         put: operations["registerEndpoint"];
@@ -215,6 +221,14 @@ export interface paths {
          *     the endpoint's platform: `platform` travels with the invite (when the sender set one), and
          *     the device decides whether it can join. A queue holds at most 100 invites; when full, the
          *     oldest is dropped for the newest.
+         *
+         *     An instance holds a bounded number of waiting devices. When it holds its most, a request
+         *     that would have to wait (`waitSeconds` above 0 and nothing pending) is refused with 503
+         *     `ServiceUnavailable` and a `Retry-After` of 1 to 5 seconds, chosen at random so that the
+         *     devices refused together do not return together (and, behind a load balancer, often reach
+         *     another instance). Pending invites are still answered at once: only the wait is refused, not
+         *     the read. Answering such a request at once with nothing instead would turn every refused
+         *     device into one polling in a loop.
          */
         get: operations["receiveInvites"];
         put?: never;
@@ -380,11 +394,12 @@ export interface components {
              *     `AuthorizationError`: the caller is not allowed to access the resource.
              *     `AuthenticationError`: the credential is missing or invalid (401).
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
-             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
-             *     `ServiceUnavailable` (503).
+             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `TooManyEndpoints` (409: the user
+             *     has the most endpoints allowed), `InternalServerError` (500), `ServiceUnavailable`
+             *     (503: shutting down, a store unreachable, or the instance at its capacity).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "InternalServerError" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "TooManyEndpoints" | "InternalServerError" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -508,9 +523,10 @@ export interface components {
             };
         };
         /**
-         * @description The service is starting, shutting down, or cannot reach its store (the SQLite file, or
-         *     Redis when several replicas share it). Retry after `Retry-After` seconds when it is sent
-         *     (it always is when the store is unreachable).
+         * @description The service is starting, shutting down, cannot reach its store (the SQLite file, or Redis
+         *     when several replicas share it), or holds as many connections as it can. Retry after
+         *     `Retry-After` seconds when it is sent (it always is when the store is unreachable or the
+         *     instance is full).
          */
         ServiceUnavailable: {
             headers: {
@@ -936,6 +952,19 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description The user has the most live endpoints allowed already (`TooManyEndpoints`); this one is
+             *     not registered. Unregister another endpoint first.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyInFlight"];
@@ -1022,7 +1051,20 @@ export interface operations {
             404: components["responses"]["EndpointNotFound"];
             429: components["responses"]["TooManyInFlight"];
             500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
+            /**
+             * @description The instance holds as many waiting devices as it can (a request that would wait), or it
+             *     is shutting down or cannot reach its store. Retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     acknowledgeInvite: {
@@ -1077,5 +1119,5 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "TooManyEndpoints", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

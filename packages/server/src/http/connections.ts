@@ -81,10 +81,7 @@ export function trackConnections(server: Server, options: ConnectionsOptions): C
         idle.delete(longestIdle);
         longestIdle.destroy();
         metrics.idleConnectionClosed();
-      } else {
-        refused = true;
-        metrics.capacityRefused('connections');
-      }
+      } else refused = true;
     }
     socket[state] = { active: undefined, queued: undefined, refused };
     all.add(socket);

@@ -15,6 +15,7 @@ const statusOf: Record<ErrorCode, number> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   RequestTimeout: 408,
+  TooManyEndpoints: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   InternalServerError: 500,

@@ -31,14 +31,27 @@ export interface InviteDelivery {
   deliver(invites: readonly Invite[]): Promise<DeliveryReceipt>;
 }
 
+/** The live endpoints a user may have when the deployment does not say (MAX_ENDPOINTS_PER_USER). */
+export const DEFAULT_MAX_ENDPOINTS_PER_USER = 32;
+
+/**
+ * What a registration did: made the endpoint (`created`) or refreshed it, or nothing, because the
+ * user already has the most live endpoints allowed (`full`). A refresh is never refused.
+ */
+export type Registration = { endpoint: Endpoint; created: boolean; full?: never } | { full: true };
+
 export interface EndpointInbox {
-  /** Registers or refreshes an endpoint; `created` is false when it was registered and live. */
+  /**
+   * Registers or refreshes an endpoint; `created` is false when it was registered and live. A new
+   * endpoint of a user who has `maxEndpointsPerUser` live ones already is refused (`full`), so
+   * that no user's fan-out (every send stores one queue entry per endpoint) grows without bound.
+   */
   register(registration: {
     xuid: string;
     endpointId: string;
     platform: Platform;
     ttlSeconds: number;
-  }): Promise<{ endpoint: Endpoint; created: boolean }>;
+  }): Promise<Registration>;
   /** Removes the endpoint and its queue; removing an unknown endpoint is not an error. */
   unregister(xuid: string, endpointId: string): Promise<void>;
   /** The live invites queued for a live endpoint, oldest first; undefined if not registered. */

@@ -12,6 +12,8 @@ export interface EndpointDeps {
   /** Where devices wait for invites, within the replica's capacity. */
   room: WaitingRoom;
   defaultEndpointTtlSeconds: number;
+  /** The most live endpoints of one user (the store enforces it; named in the refusal). */
+  maxEndpointsPerUser: number;
   /** A uniform random number in [0, 1), for spreading refused devices' retries; Math.random unless given. */
   random?: () => number;
 }
@@ -62,12 +64,19 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
   return {
     async register(target, registration) {
       authorize(target);
-      return inbox.register({
+      const outcome = await inbox.register({
         xuid: target.xuid,
         endpointId: target.endpointId,
         platform: registration.platform,
         ttlSeconds: registration.ttlSeconds ?? deps.defaultEndpointTtlSeconds,
       });
+      if (outcome.full) {
+        throw new ServiceError(
+          'TooManyEndpoints',
+          `user ${target.xuid} has ${deps.maxEndpointsPerUser} live endpoints, the most allowed; unregister one first`,
+        );
+      }
+      return outcome;
     },
 
     async unregister(target) {

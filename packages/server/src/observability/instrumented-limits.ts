@@ -1,5 +1,6 @@
-// Decorators counting throttled requests, applied in composition.ts around the limiters, which
-// know nothing of metrics.
+// Decorators counting throttled and refused requests, applied in composition.ts around the
+// limiters and the waiting room, which know nothing of metrics.
+import type { WaitingRoom } from '../invites/waiting-room.ts';
 import type { ConcurrencyLimiter } from '../throttling/concurrency-limiter.ts';
 import { limitingWindow, type RateDecision, type RateLimiter } from '../throttling/rate-limiter.ts';
 import type { Metrics } from './metrics.ts';
@@ -31,5 +32,23 @@ export function instrumentConcurrencyLimiter(
       if (!admission.admitted) metrics.requestThrottled('Concurrency', 'in_flight');
       return admission;
     },
+  };
+}
+
+/** Counts the waits the room refuses (it is full), and reports how many devices wait, and its cap. */
+export function instrumentWaitingRoom(room: WaitingRoom, metrics: Metrics): WaitingRoom {
+  metrics.holding('waiting_devices', () => room.size, room.capacity);
+  return {
+    get size() {
+      return room.size;
+    },
+    capacity: room.capacity,
+    enter(key, timeoutMs, departure) {
+      const wait = room.enter(key, timeoutMs, departure);
+      if (!wait) metrics.capacityRefused('waiting_devices');
+      return wait;
+    },
+    wake: (keys) => room.wake(keys),
+    close: () => room.close(),
   };
 }

@@ -67,7 +67,14 @@ export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind
   const timed = timer(metrics, kind);
   return {
     deliver: measuredDeliver(store, metrics, timed),
-    register: (registration) => timed('register', () => store.register(registration)),
+    register: (registration) =>
+      timed(
+        'register',
+        () => store.register(registration),
+        (outcome) => {
+          if (outcome.full) metrics.capacityRefused('endpoints');
+        },
+      ),
     unregister: (xuid, endpointId) => timed('unregister', () => store.unregister(xuid, endpointId)),
     pending: (xuid, endpointId) => timed('pending', () => store.pending(xuid, endpointId)),
     acknowledge: (xuid, endpointId, inviteId) =>

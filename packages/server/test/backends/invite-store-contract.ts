@@ -13,7 +13,11 @@ export interface StoreSetup {
 
 export interface StoreFactory {
   /** A store on this clock. */
-  create(options: { clock: Clock; maxPendingPerUser: number }): Promise<InviteStore> | InviteStore;
+  create(options: {
+    clock: Clock;
+    maxPendingPerUser: number;
+    maxEndpointsPerUser?: number;
+  }): Promise<InviteStore> | InviteStore;
   /** Called before each test (e.g. to empty a shared Redis). */
   reset?(): Promise<void>;
 }
@@ -43,8 +47,12 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
     const stores: InviteStore[] = [];
     let now = NOW;
     const clock: Clock = { now: () => now };
-    async function setup(maxPendingPerUser = 100): Promise<StoreSetup> {
-      const store = await factory.create({ clock, maxPendingPerUser });
+    async function setup(maxPendingPerUser = 100, maxEndpointsPerUser?: number): Promise<StoreSetup> {
+      const store = await factory.create({
+        clock,
+        maxPendingPerUser,
+        ...(maxEndpointsPerUser !== undefined && { maxEndpointsPerUser }),
+      });
       stores.push(store);
       return {
         store,
@@ -159,7 +167,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         platform: 'Scarlett',
         ttlSeconds: 60,
       });
-      expect(again.created).toBe(true);
+      expect(again).toMatchObject({ created: true });
       expect(await store.pending(A, 'console')).toEqual([]);
     });
 
@@ -188,6 +196,39 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       expect(pending?.map((i) => i.id)).toEqual(sent.slice(5).map((i) => i.id));
     });
 
+    it('refuses a user a new endpoint past the cap, refreshes one at the cap, and admits one once another is gone', async () => {
+      const { store } = await setup(100, 3);
+      const register = (endpointId: string, ttlSeconds = 60) =>
+        store.register({ xuid: A, endpointId, platform: 'Win32', ttlSeconds });
+      for (const endpointId of ['a', 'b', 'c'])
+        expect(await register(endpointId)).toMatchObject({ created: true });
+      expect(await register('d')).toEqual({ full: true });
+      expect(await store.pending(A, 'd')).toBeUndefined();
+      // Another user is not affected, and a refresh at the cap is never refused.
+      expect(
+        await store.register({ xuid: B, endpointId: 'd', platform: 'Win32', ttlSeconds: 60 }),
+      ).toMatchObject({
+        created: true,
+      });
+      expect(await register('c', 120)).toMatchObject({ created: false });
+      await store.unregister(A, 'a');
+      expect(await register('d')).toMatchObject({ created: true });
+      // A send fans out to the endpoints within the cap only.
+      expect((await store.deliver([invite(A)])).reached.sort()).toEqual([`${A}/b`, `${A}/c`, `${A}/d`]);
+    });
+
+    it('counts only live endpoints toward the cap: expired ones make room (and are forgotten)', async () => {
+      const { store, advance } = await setup(100, 2);
+      await store.register({ xuid: A, endpointId: 'old', platform: 'Win32', ttlSeconds: 60 });
+      await store.register({ xuid: A, endpointId: 'new', platform: 'Win32', ttlSeconds: 600 });
+      advance(61_000);
+      expect(
+        await store.register({ xuid: A, endpointId: 'newer', platform: 'Win32', ttlSeconds: 600 }),
+      ).toMatchObject({ created: true });
+      expect(await store.pending(A, 'old')).toBeUndefined();
+      expect((await store.deliver([invite(A)])).reached.sort()).toEqual([`${A}/new`, `${A}/newer`]);
+    });
+
     it('removes an unregistered endpoint and its queue; unregistering again is not an error', async () => {
       const { store } = await setup();
       await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
@@ -201,7 +242,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         platform: 'Scarlett',
         ttlSeconds: 60,
       });
-      expect(again.created).toBe(true);
+      expect(again).toMatchObject({ created: true });
       expect(await store.pending(A, 'console')).toEqual([]);
     });
 

@@ -13,8 +13,8 @@ import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite
 import { describeInviteStoreContract } from './invite-store-contract.ts';
 
 describeInviteStoreContract('SQLite', {
-  create: ({ clock, maxPendingPerUser }) =>
-    createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser }),
+  create: ({ clock, maxPendingPerUser, maxEndpointsPerUser }) =>
+    createSqliteInviteStore({ path: ':memory:', clock, maxPendingPerUser, maxEndpointsPerUser }),
 });
 
 let server: RedisServer;
@@ -37,15 +37,15 @@ afterAll(async () => {
 });
 
 describeInviteStoreContract('Redis', {
-  create: ({ clock, maxPendingPerUser }) =>
-    createRedisInviteStore({ client: standalone, clock, maxPendingPerUser }),
+  create: ({ clock, maxPendingPerUser, maxEndpointsPerUser }) =>
+    createRedisInviteStore({ client: standalone, clock, maxPendingPerUser, maxEndpointsPerUser }),
   reset: async () => {
     await standalone.flushall();
   },
 });
 
 describeInviteStoreContract('Redis Cluster', {
-  create: ({ clock, maxPendingPerUser }) =>
-    createRedisInviteStore({ client: clusterClient, clock, maxPendingPerUser }),
+  create: ({ clock, maxPendingPerUser, maxEndpointsPerUser }) =>
+    createRedisInviteStore({ client: clusterClient, clock, maxPendingPerUser, maxEndpointsPerUser }),
   reset: () => cluster.flush(),
 });

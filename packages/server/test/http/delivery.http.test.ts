@@ -204,7 +204,10 @@ describe('long polling', () => {
   });
 
   it('wakes 1000 concurrent polls of one user with one invite', async () => {
-    const server = await start({ throttle: { concurrencyPerCaller: 2000 } });
+    const server = await start({
+      throttle: { concurrencyPerCaller: 2000 },
+      env: { MAX_ENDPOINTS_PER_USER: '1000' },
+    });
     const a = deviceOf(server, A, await server.userCredential(A));
     const endpoints = Array.from({ length: 1000 }, (_, i) => `device-${i}`);
     for (const endpointId of endpoints) await a.register(endpointId, { platform: 'Win32' });

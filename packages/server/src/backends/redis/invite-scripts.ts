@@ -38,10 +38,25 @@ const scripts = {
     local reply = {dropped}
     for _, e in ipairs(live) do reply[#reply + 1] = e end
     return reply`,
-  // KEYS: ep, queue. ARGV: endpointId, expiresAt, platform, now. Returns 1 when created.
+  // KEYS: ep, queue. ARGV: endpointId, expiresAt, platform, now, max endpoints, queuePrefix.
+  // Returns 1 when created, 0 when refreshed, -1 when the user has `max` live endpoints already.
   register: `${expiryOf}
+    local now, max = tonumber(ARGV[4]), tonumber(ARGV[5])
     local cur = redis.call('HGET', KEYS[1], ARGV[1])
-    local live = cur and expiry(cur) > tonumber(ARGV[4])
+    local live = cur and expiry(cur) > now
+    if not live and redis.call('HLEN', KEYS[1]) >= max then
+      -- At the cap only counting the live ones, and forgetting the expired ones (with their
+      -- queues) on the way, keeps the hash, and so every send's fan-out, within the cap.
+      local eps, n = redis.call('HGETALL', KEYS[1]), 0
+      for i = 1, #eps, 2 do
+        if expiry(eps[i + 1]) > now then n = n + 1
+        else
+          redis.call('HDEL', KEYS[1], eps[i])
+          redis.call('DEL', ARGV[6] .. eps[i])
+        end
+      end
+      if n >= max then return -1 end
+    end
     -- An expired registration's queue belongs to the past: a re-registered device starts empty.
     if not live then redis.call('DEL', KEYS[2]) end
     redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])

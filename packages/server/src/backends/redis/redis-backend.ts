@@ -26,6 +26,7 @@ export async function openRedisBackend(
       client: redis.client,
       clock,
       maxPendingPerUser: invites.maxPendingPerUser,
+      maxEndpointsPerUser: invites.maxEndpointsPerUser,
       onClose: () => void redis.close(),
     }),
     wakeUps: createRedisWakeUps({

@@ -20,6 +20,7 @@
 import type { Clock } from '../../clock.ts';
 import { ServiceError } from '../../errors.ts';
 import {
+  DEFAULT_MAX_ENDPOINTS_PER_USER,
   type DeliveryReceipt,
   type EndpointKey,
   endpointKey,
@@ -56,6 +57,8 @@ export interface RedisInviteStoreOptions {
   client: RedisClient;
   clock: Clock;
   maxPendingPerUser: number;
+  /** The most live endpoints per user; DEFAULT_MAX_ENDPOINTS_PER_USER unless given. */
+  maxEndpointsPerUser?: number;
   /** Closes the connections the store runs on; the store does not own them otherwise. */
   onClose?: () => void;
 }
@@ -76,6 +79,7 @@ function decodeLive(values: unknown, now: number): Invite[] {
 
 export function createRedisInviteStore(options: RedisInviteStoreOptions): InviteStore {
   const { clock, maxPendingPerUser } = options;
+  const maxEndpointsPerUser = options.maxEndpointsPerUser ?? DEFAULT_MAX_ENDPOINTS_PER_USER;
   const redis = defineInviteScripts(options.client);
 
   /** Any Redis failure (down, timed out, refused) is a dependency outage: 503 with Retry-After. */
@@ -130,7 +134,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         const now = clock.now();
         const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
         const k = userKeys(xuid);
-        const [created] = await Promise.all([
+        const [outcome] = await Promise.all([
           redis.invites_register(
             k.endpoints,
             k.queue(endpointId),
@@ -138,10 +142,13 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
             endpoint.expiresAtMs,
             platform,
             now,
+            maxEndpointsPerUser,
+            k.queuePrefix,
           ),
+          // A hint for the sweep: harmless when the registration is refused.
           indexUser(xuid, endpoint.expiresAtMs),
         ]);
-        return { endpoint, created: created === 1 };
+        return outcome === -1 ? { full: true } : { endpoint, created: outcome === 1 };
       });
     },
 

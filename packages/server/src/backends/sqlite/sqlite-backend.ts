@@ -13,6 +13,7 @@ export function openSqliteBackend(invites: Config['invites'], { clock }: Backend
     path: invites.storePath,
     clock,
     maxPendingPerUser: invites.maxPendingPerUser,
+    maxEndpointsPerUser: invites.maxEndpointsPerUser,
   });
   return inProcessBackend('sqlite', store, clock);
 }

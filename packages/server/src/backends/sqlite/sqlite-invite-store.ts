@@ -7,10 +7,12 @@ import type { Platform } from '@server-invites/types';
 import type { Clock } from '../../clock.ts';
 import { ServiceError } from '../../errors.ts';
 import {
+  DEFAULT_MAX_ENDPOINTS_PER_USER,
   type DeliveryReceipt,
   type EndpointKey,
   endpointKey,
   type InviteStore,
+  type Registration,
 } from '../../invites/delivery.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { prepareSchema } from './sqlite-schema.ts';
@@ -66,10 +68,13 @@ export interface SqliteInviteStoreOptions {
   clock: Clock;
   /** The most invites kept per user, and so per endpoint queue; the oldest give way. */
   maxPendingPerUser: number;
+  /** The most live endpoints per user; DEFAULT_MAX_ENDPOINTS_PER_USER unless given. */
+  maxEndpointsPerUser?: number;
 }
 
 export function createSqliteInviteStore(options: SqliteInviteStoreOptions): InviteStore {
   const { clock, maxPendingPerUser } = options;
+  const maxEndpointsPerUser = options.maxEndpointsPerUser ?? DEFAULT_MAX_ENDPOINTS_PER_USER;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   try {
@@ -102,6 +107,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     liveEndpointsOf: db.prepare('SELECT endpoint_id FROM endpoints WHERE xuid = ? AND expires_at > ?'),
+    liveEndpointCount: db.prepare('SELECT count(*) AS n FROM endpoints WHERE xuid = ? AND expires_at > ?'),
     // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
     // (none while the user is under it), then everything up to it.
     newestDropped: db.prepare(
@@ -267,21 +273,22 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       });
     },
 
-    async register({ xuid, endpointId, platform, ttlSeconds }) {
+    async register({ xuid, endpointId, platform, ttlSeconds }): Promise<Registration> {
       const now = clock.now();
       const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
-      const created = transaction(() => {
+      return transaction((): Registration => {
         const live = sql.liveEndpoint.get(xuid, endpointId, now) !== undefined;
         if (live) {
           sql.refreshEndpoint.run(platform, endpoint.expiresAtMs, xuid, endpointId);
-          return false;
+          return { endpoint, created: false };
         }
+        const { n } = sql.liveEndpointCount.get(xuid, now) as { n: number };
+        if (n >= maxEndpointsPerUser) return { full: true };
         // An expired registration's queue belongs to the past: a re-registered device starts empty.
         sql.forgetAcknowledged.run(xuid, endpointId);
         sql.startEndpoint.run(xuid, endpointId, platform, endpoint.expiresAtMs, lastSeq);
-        return true;
+        return { endpoint, created: true };
       });
-      return { endpoint, created };
     },
 
     async unregister(xuid, endpointId) {
