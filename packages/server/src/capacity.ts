@@ -34,9 +34,17 @@ function openFilesLimit(): number | undefined {
 /**
  * Files the process keeps open besides its connections: standard streams, the SQLite file and its
  * journal, Redis connections (two per Cluster master), listeners, files served under /docs,
- * the compile cache. Connections may use every other descriptor.
+ * the compile cache.
  */
-export const FILES_RESERVED = 128;
+export const FILES_RESERVED = 64;
+/**
+ * Connections accepted past the cap, each only to be answered 503 and closed: a caller past the cap
+ * gets an answer instead of a reset while this many more descriptors last (2% of them, at least
+ * 64). Past those, Node drops new connections itself, before any file runs out.
+ */
+export function refusalHeadroom(openFiles: number): number {
+  return Math.max(64, Math.floor(openFiles * 0.02));
+}
 /** Where /proc cannot tell (not Linux): the common default limit of containers and shells. */
 export const ASSUMED_OPEN_FILES = 1024;
 /**
@@ -44,10 +52,16 @@ export const ASSUMED_OPEN_FILES = 1024;
  * requests in progress under load), kept out of what connections may use.
  */
 export const HEAP_RESERVED_BYTES = 48 * 1024 * 1024;
-/** Heap an open connection costs while idle or in a short request (measured: BENCHMARKS.md). */
+/**
+ * Heap an open connection costs while idle or in a short request: 3.5 KB measured with 5,000 idle
+ * keep-alive connections on the built service (packages/bench/findings.md, capacity pass).
+ */
 export const HEAP_PER_CONNECTION_BYTES = 4 * 1024;
-/** Heap a waiting device costs, its connection included (measured: BENCHMARKS.md). */
-export const HEAP_PER_WAITING_DEVICE_BYTES = 8 * 1024;
+/**
+ * Heap a waiting device costs, its connection included: ~10 KB measured (the devices scenario of
+ * packages/bench/BENCHMARKS.md), with a fifth more as margin.
+ */
+export const HEAP_PER_WAITING_DEVICE_BYTES = 12 * 1024;
 /** Connections kept for callers other than waiting devices (senders, registrations, probes). */
 export const CONNECTIONS_NOT_WAITING = 0.05;
 
@@ -61,6 +75,8 @@ export interface CapacityRequest {
 export interface Capacity {
   /** Open connections; past this, idle ones are closed for new callers, else new ones are refused. */
   connections: number;
+  /** Connections accepted past `connections` to be refused with an answer (refusalHeadroom). */
+  refusalHeadroom: number;
   /** Devices waiting for invites at once; past this, a wait is refused (503). */
   waitingDevices: number;
 }
@@ -74,9 +90,15 @@ export interface CapacityPlan {
 export function planCapacity(request: CapacityRequest, limits: ProcessLimits): CapacityPlan {
   const warnings: string[] = [];
   const openFiles = limits.openFiles ?? ASSUMED_OPEN_FILES;
-  const byFiles = Math.max(1, openFiles - FILES_RESERVED);
+  const headroom = refusalHeadroom(openFiles);
+  const byFiles = Math.max(1, openFiles - FILES_RESERVED - headroom);
+  // Planned for the worst the caps admit: every connection open, and as many of them waiting as
+  // the room takes. A connection then costs on average what this mix costs.
   const heapForConnections = Math.max(0, limits.heapBytes - HEAP_RESERVED_BYTES);
-  const byHeap = Math.max(1, Math.floor(heapForConnections / HEAP_PER_CONNECTION_BYTES));
+  const heapPerConnection =
+    CONNECTIONS_NOT_WAITING * HEAP_PER_CONNECTION_BYTES +
+    (1 - CONNECTIONS_NOT_WAITING) * HEAP_PER_WAITING_DEVICE_BYTES;
+  const byHeap = Math.max(1, Math.floor(heapForConnections / heapPerConnection));
 
   const connectionsAllowed = Math.min(byFiles, byHeap);
   let connections = connectionsAllowed;
@@ -88,18 +110,16 @@ export function planCapacity(request: CapacityRequest, limits: ProcessLimits): C
     } else connections = request.connections;
   }
 
-  const forWaiting = Math.max(1, Math.floor(connections * (1 - CONNECTIONS_NOT_WAITING)));
-  const waitingByHeap = Math.max(1, Math.floor(heapForConnections / HEAP_PER_WAITING_DEVICE_BYTES));
-  const waitingAllowed = Math.min(forWaiting, waitingByHeap);
+  const waitingAllowed = Math.max(1, Math.floor(connections * (1 - CONNECTIONS_NOT_WAITING)));
   let waitingDevices = waitingAllowed;
   if (request.waitingDevices !== undefined) {
     if (request.waitingDevices > waitingAllowed) {
       warnings.push(
-        `MAX_WAITING_DEVICES=${request.waitingDevices} is above what ${connections} connections (keeping ${Math.round(CONNECTIONS_NOT_WAITING * 100)}% for other callers) and a heap of ${mebibytes(limits.heapBytes)} allow; using ${waitingAllowed}`,
+        `MAX_WAITING_DEVICES=${request.waitingDevices} is above what ${connections} connections allow (keeping ${Math.round(CONNECTIONS_NOT_WAITING * 100)}% of them for other callers); using ${waitingAllowed}`,
       );
     } else waitingDevices = request.waitingDevices;
   }
-  return { capacity: { connections, waitingDevices }, warnings };
+  return { capacity: { connections, refusalHeadroom: headroom, waitingDevices }, warnings };
 }
 
 const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;

@@ -60,6 +60,7 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   });
   const connections = trackConnections(server, {
     cap: deps.capacity.connections,
+    refusalHeadroom: deps.capacity.refusalHeadroom,
     maxPipelinedRequests: config.http.maxPipelinedRequests,
     metrics: deps.metrics,
     handle,

@@ -8,6 +8,7 @@ import {
   HEAP_RESERVED_BYTES,
   planCapacity,
   readProcessLimits,
+  refusalHeadroom,
 } from '../src/capacity.ts';
 
 const MiB = 1024 * 1024;
@@ -17,23 +18,29 @@ describe('capacity planning', () => {
   it('keeps connections below the open-file limit, whatever it is (containers give 1,024 to 1,048,576)', () => {
     for (const openFiles of [1024, 20_000, 65_536, 1_048_576]) {
       const { capacity } = planCapacity(unset, { openFiles, heapBytes: 64 * 1024 * MiB });
-      expect(capacity.connections).toBe(openFiles - FILES_RESERVED);
+      expect(capacity.connections).toBe(openFiles - FILES_RESERVED - refusalHeadroom(openFiles));
+      expect(capacity.connections + capacity.refusalHeadroom).toBeLessThan(openFiles);
       expect(capacity.waitingDevices).toBeLessThan(capacity.connections);
     }
   });
 
   it('keeps connections and waiting devices within the heap: memory is bounded by admission, not by a crash', () => {
-    const heapBytes = 256 * MiB;
-    const { capacity } = planCapacity(unset, { openFiles: 1_048_576, heapBytes });
-    expect(capacity.connections).toBe(
-      Math.floor((heapBytes - HEAP_RESERVED_BYTES) / HEAP_PER_CONNECTION_BYTES),
-    );
-    expect(capacity.waitingDevices).toBe(
-      Math.floor((heapBytes - HEAP_RESERVED_BYTES) / HEAP_PER_WAITING_DEVICE_BYTES),
-    );
-    expect(capacity.waitingDevices * HEAP_PER_WAITING_DEVICE_BYTES + HEAP_RESERVED_BYTES).toBeLessThanOrEqual(
-      heapBytes,
-    );
+    for (const heapMiB of [140, 268, 332, 1024]) {
+      const heapBytes = heapMiB * MiB;
+      const { capacity } = planCapacity(unset, { openFiles: 1_048_576, heapBytes });
+      // Every connection open, as many of them waiting as admitted: still within the heap.
+      const worstCase =
+        HEAP_RESERVED_BYTES +
+        capacity.waitingDevices * HEAP_PER_WAITING_DEVICE_BYTES +
+        (capacity.connections - capacity.waitingDevices) * HEAP_PER_CONNECTION_BYTES;
+      expect(worstCase).toBeLessThanOrEqual(heapBytes);
+      expect(capacity.waitingDevices).toBe(Math.floor(capacity.connections * (1 - CONNECTIONS_NOT_WAITING)));
+    }
+  });
+
+  it("holds ~18,500 waiting devices with this machine's 20,000 open files and the service's heap flags (332 MiB)", () => {
+    const { capacity } = planCapacity(unset, { openFiles: 20_000, heapBytes: 332 * MiB });
+    expect(capacity).toEqual({ connections: 19_536, refusalHeadroom: 400, waitingDevices: 18_559 });
   });
 
   it('keeps a share of the connections for callers other than waiting devices', () => {
@@ -47,7 +54,10 @@ describe('capacity planning', () => {
       { connections: 500, waitingDevices: 100 },
       { openFiles: 20_000, heapBytes: 512 * MiB },
     );
-    expect(plan).toEqual({ capacity: { connections: 500, waitingDevices: 100 }, warnings: [] });
+    expect(plan).toEqual({
+      capacity: { connections: 500, refusalHeadroom: 400, waitingDevices: 100 },
+      warnings: [],
+    });
   });
 
   it('lowers configured caps above the limits to them, saying so', () => {
@@ -55,21 +65,19 @@ describe('capacity planning', () => {
       { connections: 30_000, waitingDevices: 30_000 },
       { openFiles: 20_000, heapBytes: 2048 * MiB },
     );
-    expect(plan.capacity.connections).toBe(20_000 - FILES_RESERVED);
-    expect(plan.capacity.waitingDevices).toBe(
-      Math.floor((20_000 - FILES_RESERVED) * (1 - CONNECTIONS_NOT_WAITING)),
-    );
+    expect(plan.capacity.connections).toBe(19_536);
+    expect(plan.capacity.waitingDevices).toBe(Math.floor(19_536 * (1 - CONNECTIONS_NOT_WAITING)));
     expect(plan.warnings).toEqual([
       expect.stringMatching(
-        /^MAX_CONNECTIONS=30000 is above what 20000 open files and a heap of 2048 MiB allow; using 19872$/,
+        /^MAX_CONNECTIONS=30000 is above what 20000 open files and a heap of 2048 MiB allow; using 19536$/,
       ),
-      expect.stringMatching(/^MAX_WAITING_DEVICES=30000 is above what 19872 connections/),
+      expect.stringMatching(/^MAX_WAITING_DEVICES=30000 is above what 19536 connections/),
     ]);
   });
 
   it('assumes the common default of open files where the limit cannot be read', () => {
     const { capacity } = planCapacity(unset, { openFiles: undefined, heapBytes: 64 * 1024 * MiB });
-    expect(capacity.connections).toBe(ASSUMED_OPEN_FILES - FILES_RESERVED);
+    expect(capacity.connections).toBe(ASSUMED_OPEN_FILES - FILES_RESERVED - 64);
   });
 
   it("reads this process's own limits", () => {

@@ -19,9 +19,6 @@ import type { Socket } from 'node:net';
 import type { Metrics } from '../observability/metrics.ts';
 import { responding } from './client-error.ts';
 
-/** Connections accepted past the cap, each to be answered 503, before Node drops new ones. */
-export const REFUSAL_HEADROOM = 64;
-
 type Handle = (req: IncomingMessage, res: ServerResponse) => void;
 /** Answers a request on a connection accepted past the cap (503, then the connection closes). */
 type Refuse = (req: IncomingMessage, res: ServerResponse) => void;
@@ -44,6 +41,8 @@ type TrackedSocket = Socket & {
 
 export interface ConnectionsOptions {
   cap: number;
+  /** Connections accepted past the cap, each to be answered 503, before Node drops new ones. */
+  refusalHeadroom: number;
   maxPipelinedRequests: number;
   metrics: Metrics;
   handle: Handle;
@@ -61,11 +60,11 @@ export interface Connections {
 }
 
 export function trackConnections(server: Server, options: ConnectionsOptions): Connections {
-  const { cap, maxPipelinedRequests, metrics, handle, refuse } = options;
+  const { cap, refusalHeadroom, maxPipelinedRequests, metrics, handle, refuse } = options;
   const all = new Set<TrackedSocket>();
   /** Idle connections, the one idle the longest first. */
   const idle = new Set<TrackedSocket>();
-  server.maxConnections = cap + REFUSAL_HEADROOM;
+  server.maxConnections = cap + refusalHeadroom;
   server.on('drop', () => metrics.capacityRefused('connections'));
 
   function onSocketClose(this: TrackedSocket) {

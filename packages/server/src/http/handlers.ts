@@ -47,14 +47,11 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
       return { status: 204, body: undefined };
     },
 
-    async receiveInvites({ params, query, credential, departure }) {
-      const invites = await endpoints.receive(
-        { credential, ...params },
-        query.waitSeconds ?? 0,
-        departure,
-        deliverable,
-      );
-      return { status: 200, body: { invites: invites.map(toApiInvite) } };
+    // Not async: a device waiting for an invite holds no frame of this handler.
+    receiveInvites({ params, query, credential, departure }) {
+      return endpoints
+        .receive({ credential, ...params }, query.waitSeconds ?? 0, departure, deliverable)
+        .then((invites) => ({ status: 200, body: { invites: invites.map(toApiInvite) } }));
     },
 
     async acknowledgeInvite({ params, credential }) {
