@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildService } from '@server-invites/server/build';
 import { allConfigurations, type Configuration, HEADLINE } from './configurations.ts';
+import { type DevicesPlan, type DevicesResult, runDevices } from './devices/devices.ts';
 import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
 import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
 import type { MemorySample } from './process-stats.ts';
@@ -42,6 +43,8 @@ export interface BenchPlan {
   /** Requests each from a sender of its own, against one fresh process of each configuration
    * named: what per-sender state (rate windows) costs in memory, in the process or in Redis. */
   distinctSenders?: { requests: number; configurations: string[] };
+  /** Devices waiting on one service process, on each store (src/devices/devices.ts). */
+  devices?: DevicesPlan & { stores: ('sqlite' | 'redis')[] };
 }
 
 export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
@@ -68,6 +71,15 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     profiled: ['bare-express', 'validator-floor', 'service-1'],
     soak: { runs: 3, requests: 100_000 },
     distinctSenders: { requests: 100_000, configurations: ['service-1', 'service-1-redis'] },
+    // 19,600 devices: what one process with this machine's 20,000 open files can hold or refuse
+    // with an answer (the plan's connections and refusal headroom); 20,000 cannot be connected.
+    devices: {
+      devices: 19_600,
+      wakeUps: 200,
+      cpuWindowSeconds: 60,
+      waitSeconds: 30,
+      stores: ['sqlite', 'redis'],
+    },
   },
   quick: {
     name: 'quick',
@@ -96,6 +108,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     profileSeconds: 0,
     profiled: [],
     distinctSenders: { requests: 2000, configurations: ['service-1', 'service-1-redis'] },
+    devices: { devices: 200, wakeUps: 10, cpuWindowSeconds: 1, waitSeconds: 30, stores: ['sqlite', 'redis'] },
   },
 };
 
@@ -162,6 +175,7 @@ export interface BenchResult {
   profiles: ProfileResult[];
   soak: SoakResult | undefined;
   distinctSenders: DistinctSendersResult[];
+  devices: DevicesResult[];
   /** full pipeline (1 invitee) / bare Express, paired by round. */
   headlineRatio: number;
 }
@@ -308,6 +322,20 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       );
     }
 
+    const devices: DevicesResult[] = [];
+    for (const store of plan.devices?.stores ?? []) {
+      if (!plan.devices) break;
+      // A Redis of its own: the devices' registrations and queues start from nothing.
+      const own = store === 'redis' ? await startBenchRedis() : undefined;
+      try {
+        devices.push(
+          await runDevices(plan.devices, { credentials, progress, ...(own && { redisUrl: own.url }) }),
+        );
+      } finally {
+        await own?.stop();
+      }
+    }
+
     const profiles: ProfileResult[] = [];
     for (const id of plan.profileSeconds > 0 ? plan.profiled : []) {
       const configuration = configurations.find((c) => c.id === id);
@@ -324,6 +352,7 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
       profiles,
       soak,
       distinctSenders,
+      devices,
       headlineRatio: pairedRatio(rps(HEADLINE), rps('bare-express')),
     };
   } finally {

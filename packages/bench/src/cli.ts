@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchResult, PLANS, runBench } from './bench.ts';
 import { describeMachine } from './machine.ts';
-import { benchmarksMarkdown, redisTable, resultsTable } from './markdown.ts';
+import { benchmarksMarkdown, devicesTable, redisTable, resultsTable } from './markdown.ts';
 
 // `pnpm run bench -- --quick` passes the `--` on.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -46,6 +46,7 @@ say('');
 say(resultsTable(bench.results));
 const onRedis = redisTable(bench.results);
 if (onRedis) say(`\n${onRedis}`);
+if (bench.devices.length > 0) say(`\n${devicesTable(bench.devices)}`);
 
 if (output) {
   const findings = await readFile(`${packageDir}findings.md`, 'utf8').catch(() => '');
@@ -70,6 +71,19 @@ const distinctFailures = bench.distinctSenders.filter((run) => run.errors > 0 ||
 for (const run of distinctFailures) {
   console.error(`distinct senders ${run.id}: ${run.errors} errors, ${run.non2xx} non-2xx`);
 }
+const devicesFailures = bench.devices.filter((run) => run.errors > 0 || deviceFailures(run) > 0);
+for (const run of devicesFailures) {
+  console.error(
+    `devices ${run.store}: ${run.errors} socket errors, ${deviceFailures(run)} answers neither 200 nor 503`,
+  );
+}
 say('');
 say(`full-pipeline/bare-express: ${bench.headlineRatio.toFixed(2)}`);
-if (plan.name === 'ci' && failures.length + soakFailures.length > 0) process.exit(1);
+if (plan.name === 'ci' && failures.length + soakFailures.length + devicesFailures.length > 0) process.exit(1);
+
+/** Poll answers a device should never get: anything but 200, and 503 past the cap. */
+function deviceFailures(run: BenchResult['devices'][number]): number {
+  return Object.entries(run.statuses)
+    .filter(([status]) => status !== '200' && status !== '503')
+    .reduce((sum, [, count]) => sum + count, 0);
+}

@@ -8,6 +8,7 @@ import type {
   ProfileResult,
   SoakResult,
 } from './bench.ts';
+import type { DevicesResult } from './devices/devices.ts';
 import type { Machine } from './machine.ts';
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -111,6 +112,25 @@ export function distinctSendersTable(results: readonly DistinctSendersResult[]):
     ...results.map(
       (r) =>
         `| ${r.label} | ${thousands(r.requests)} | ${thousands(r.requestsPerSecond)} | ${r.errors} | ${r.non2xx} | ${mb(r.startupRssKb)} | ${mb(r.rssKb)} |`,
+    ),
+  ].join('\n');
+}
+
+const kib = (bytes: number) => `${fixed(bytes / 1024, 1)} KB`;
+const mib = (bytes: number) => `${fixed(bytes / 1024 / 1024, 0)} MB`;
+
+export function devicesTable(results: readonly DevicesResult[]): string {
+  const answers = (r: DevicesResult) =>
+    Object.entries(r.statuses)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, count]) => `${status}×${thousands(count)}`)
+      .join(', ');
+  return [
+    '| store | devices | cap | waiting | heap/device | RSS/device | heap after (limit) | RSS after | wake-up p50 / p99, 10 waiting | wake-up p50 / p99, all waiting | p99 ratio | CPU µs/device/minute | poll answers | cut | socket errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.store} | ${thousands(r.attempted)} | ${thousands(r.capacity)} | ${thousands(r.waiting)} | ${kib(r.heapPerDeviceBytes)} | ${kib(r.rssPerDeviceBytes)} | ${mib(r.heapAfterBytes)} (${mib(r.heapLimitBytes)}) | ${mib(r.rssAfterBytes)} | ${fixed(r.few.p50Ms, 1)} / ${fixed(r.few.p99Ms, 1)} ms | ${fixed(r.many.p50Ms, 1)} / ${fixed(r.many.p99Ms, 1)} ms | ${fixed(r.p99Ratio, 2)} | ${fixed(r.cpuMicrosPerDevicePerMinute, 0)} | ${answers(r)} | ${r.cuts} | ${r.errors} |`,
     ),
   ].join('\n');
 }
@@ -236,6 +256,16 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
           'One fresh process of each configuration, loaded by 32 connections; every request names a new sender, so every request opens rate windows of its own (in the process, or in Redis); VmRSS at start and after the run.',
           '',
           distinctSendersTable(bench.distinctSenders),
+          '',
+        ]
+      : []),
+    ...(bench.devices.length > 0
+      ? [
+          '## Waiting devices',
+          '',
+          `One fresh service process per store, as \`pnpm start\` runs it (metrics on a port of their own), and ${thousands(plan.devices?.devices ?? 0)} devices (distinct users, one registered endpoint each) in worker processes, each on a connection of its own long-polling with waitSeconds=${plan.devices?.waitSeconds ?? 30} as the client does: poll, acknowledge what arrives, poll again; refused (503), wait Retry-After and poll again; cut, reconnect after 1 s. Past the service's cap (MAX_WAITING_DEVICES as it plans it from its heap and open files) the rest are refused and retry. Heap per device: the live heap after a full collection (\`--expose-gc\`, src/heap-probe.mjs) once the devices wait, less the same before they connected, over the devices waiting; RSS likewise. Wake-up: ${plan.devices?.wakeUps ?? 0} sends, one at a time, each to one waiting device, from the send's start to the device's answer (the machine's monotonic clock), first with 10 devices waiting, then with all; the ratio is of the two p99s in the same run. CPU: the service's user + system time over ${plan.devices?.cpuWindowSeconds ?? 0} s while the devices re-poll every ${plan.devices?.waitSeconds ?? 30} s, per waiting device per minute.`,
+          '',
+          devicesTable(bench.devices),
           '',
         ]
       : []),

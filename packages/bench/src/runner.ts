@@ -29,6 +29,15 @@ export interface ProcessSpec {
   cwd?: string;
   /** Preloads src/gc-probe.mjs, so that `gcTotals()` can read the process's allocation and GC. */
   gcProbe?: boolean;
+  /** Preloads src/heap-probe.mjs (with --expose-gc), so that `heapAfterGc()` can read the live heap. */
+  heapProbe?: boolean;
+}
+
+/** The heap in use after a full collection, the resident set then, and the heap's limit, in bytes. */
+export interface HeapReading {
+  heapUsed: number;
+  rss: number;
+  heapLimit: number;
 }
 
 export interface RunningTarget {
@@ -43,23 +52,29 @@ export interface RunningTarget {
   agent: Agent;
   /** Allocation and GC since the process started; undefined without `gcProbe`. */
   gcTotals(): Promise<GcTotals | undefined>;
+  /** The live heap, after a full collection; only with `heapProbe`. */
+  heapAfterGc(): Promise<HeapReading>;
   stop(): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;
 const gcProbeScript = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
+const heapProbeScript = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url));
 
 export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
   const port = spec.readiness.kind === 'probe' ? await freePort() : 0;
   const extraArgs = spec.readiness.kind === 'probe' ? (spec.readiness.portArgs?.(port) ?? []) : [];
   const stderrTail: string[] = [];
-  const probeDirectory = spec.gcProbe ? await mkdtemp(join(tmpdir(), 'bench-gc-probe-')) : undefined;
+  if (spec.gcProbe && spec.heapProbe) throw new Error('the GC probe and the heap probe both answer SIGUSR2');
+  const probeDirectory =
+    spec.gcProbe || spec.heapProbe ? await mkdtemp(join(tmpdir(), 'bench-gc-probe-')) : undefined;
   const probeFile = probeDirectory && join(probeDirectory, 'totals.json');
   const started = performance.now();
   const child = spawn(
     process.execPath,
     [
-      ...(probeFile ? [`--import=${gcProbeScript}`] : []),
+      ...(spec.gcProbe ? [`--import=${gcProbeScript}`] : []),
+      ...(spec.heapProbe ? ['--expose-gc', `--import=${heapProbeScript}`] : []),
       ...(spec.nodeOptions ?? []),
       spec.script,
       ...(spec.args ?? []),
@@ -71,7 +86,8 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
         ...process.env,
         ...spec.env,
         PORT: String(port),
-        ...(probeFile && { BENCH_GC_PROBE_FILE: probeFile }),
+        ...(spec.gcProbe && probeFile && { BENCH_GC_PROBE_FILE: probeFile }),
+        ...(spec.heapProbe && probeFile && { BENCH_HEAP_PROBE_FILE: probeFile }),
       },
       // A service's request log goes to /dev/null: the bench measures writing it, not shipping it.
       stdio: ['ignore', spec.readiness.kind === 'announce' ? 'pipe' : 'ignore', 'pipe'],
@@ -124,9 +140,15 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
     agent,
     memory: () => sampleMemory(pid),
     cpuSeconds: () => sampleCpuSeconds(pid),
+    async heapAfterGc() {
+      if (!spec.heapProbe || !probeFile) throw new Error('started without the heap probe');
+      const reading = await readProbe<HeapReading & { reading: number }>(pid, probeFile, readings);
+      readings = reading.reading;
+      return { heapUsed: reading.heapUsed, rss: reading.rss, heapLimit: reading.heapLimit };
+    },
     async gcTotals() {
-      if (!probeFile) return undefined;
-      const reading = await readGcProbe(pid, probeFile, readings);
+      if (!spec.gcProbe || !probeFile) return undefined;
+      const reading = await readProbe<GcProbeReading>(pid, probeFile, readings);
       readings = reading.reading;
       gcTotals = addReading(gcTotals, reading);
       return gcTotals;
@@ -146,18 +168,22 @@ export async function startTarget(spec: ProcessSpec): Promise<RunningTarget> {
 }
 
 /** Asks the probe for a reading (SIGUSR2) and waits until it has written it. */
-async function readGcProbe(pid: number, file: string, previous: number): Promise<GcProbeReading> {
+async function readProbe<Reading extends { reading: number }>(
+  pid: number,
+  file: string,
+  previous: number,
+): Promise<Reading> {
   process.kill(pid, 'SIGUSR2');
   const deadline = performance.now() + 5_000;
   while (performance.now() < deadline) {
     await sleep(5);
     // A file being written may be incomplete: read again.
     const current = await readFile(file, 'utf8')
-      .then((text) => JSON.parse(text) as GcProbeReading)
+      .then((text) => JSON.parse(text) as Reading)
       .catch(() => undefined);
     if (current && current.reading > previous) return current;
   }
-  throw new Error(`the GC probe of process ${pid} did not answer`);
+  throw new Error(`the probe of process ${pid} did not answer`);
 }
 
 async function announcedUrl(child: ChildProcess): Promise<string> {

@@ -1,5 +1,6 @@
 // The CI bench (`pnpm bench:ci`, run here so that `pnpm test` runs it in CI): a second of load on
-// each configuration; it fails on connection errors and non-2xx responses only, never on speed.
+// each configuration, and 200 waiting devices on each store; it fails on connection errors and
+// unexpected answers only, never on speed or memory.
 import { describe, expect, it } from 'vitest';
 import { PLANS, runBench } from '../src/bench.ts';
 
@@ -27,5 +28,19 @@ describe('the CI bench', () => {
       { id: 'service-1', requests: 2000, failed: 0 },
       { id: 'service-1-redis', requests: 2000, failed: 0 },
     ]);
-  }, 120_000);
+    // 200 devices waiting on each store: all of them held, every poll answered 200, none cut.
+    expect(
+      bench.devices.map((run) => ({
+        store: run.store,
+        waiting: run.waiting,
+        statuses: Object.keys(run.statuses),
+        cuts: run.cuts,
+        errors: run.errors,
+      })),
+    ).toEqual([
+      { store: 'sqlite', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+      { store: 'redis', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+    ]);
+    for (const run of bench.devices) expect(run.heapPerDeviceBytes).toBeGreaterThan(0);
+  }, 180_000);
 });

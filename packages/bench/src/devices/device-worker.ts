@@ -1,0 +1,188 @@
+// A process of waiting devices for the devices scenario (devices.ts), driven over IPC. Each device
+// is one connection that long-polls its endpoint as a real one does: it polls, acknowledges what it
+// receives, and polls again; refused (503), it waits Retry-After and polls again; cut, it reconnects.
+// A process holds up to ~10,000 of them: its open files are limited like the service's.
+import { connect, type Socket } from 'node:net';
+
+export interface DeviceSpec {
+  index: number;
+  xuid: string;
+  authorization: string;
+}
+
+export type WorkerRequest =
+  | { type: 'connect'; port: number; waitSeconds: number; devices: DeviceSpec[] }
+  | { type: 'stats' }
+  | { type: 'polling' }
+  | { type: 'close' };
+
+export interface WorkerStats {
+  /** Devices with a poll sent and not answered yet. */
+  polling: number;
+  /** Poll answers by status. */
+  statuses: Record<string, number>;
+  /** Connections the service closed or reset under a device (each reconnected). */
+  cuts: number;
+  /** Socket errors (refused, reset) while connecting or polling. */
+  errors: number;
+}
+
+export type WorkerMessage =
+  | { type: 'connected'; count: number }
+  | { type: 'stats'; stats: WorkerStats }
+  /** The devices with a poll sent and not answered yet. */
+  | { type: 'polling'; indexes: number[] }
+  /** A device received invites; `at`: process.hrtime.bigint() (shared by every process of the machine). */
+  | { type: 'invited'; index: number; at: string; count: number };
+
+const statuses: Record<string, number> = {};
+let cuts = 0;
+let errors = 0;
+let polling = 0;
+const devices: Device[] = [];
+
+class Device {
+  readonly spec: DeviceSpec;
+  readonly port: number;
+  readonly waitSeconds: number;
+  #socket: Socket | undefined;
+  #buffer: Buffer = Buffer.alloc(0);
+  /** What each response on the connection answers, in order. */
+  #expecting: ('poll' | 'ack')[] = [];
+  #closing = false;
+
+  get polling(): boolean {
+    return this.#expecting.includes('poll');
+  }
+
+  constructor(spec: DeviceSpec, port: number, waitSeconds: number) {
+    this.spec = spec;
+    this.port = port;
+    this.waitSeconds = waitSeconds;
+  }
+
+  get path() {
+    return `/users/${this.spec.xuid}/endpoints/bench-device`;
+  }
+
+  open(onConnected?: () => void) {
+    const socket = connect(this.port, '127.0.0.1');
+    this.#socket = socket;
+    this.#buffer = Buffer.alloc(0);
+    this.#expecting = [];
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      onConnected?.();
+      this.poll();
+    });
+    socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    socket.on('error', () => {
+      errors += 1;
+    });
+    socket.once('close', () => {
+      if (this.#expecting.includes('poll')) polling -= 1;
+      this.#expecting = [];
+      if (this.#closing) return;
+      cuts += 1;
+      setTimeout(() => this.open(), 1000);
+    });
+  }
+
+  poll(acknowledge: string[] = []) {
+    const head = (method: string, path: string) =>
+      `${method} ${path} HTTP/1.1\r\nHost: bench\r\nAuthorization: ${this.spec.authorization}\r\n\r\n`;
+    let text = '';
+    for (const id of acknowledge) {
+      text += head('DELETE', `${this.path}/invites/${id}`);
+      this.#expecting.push('ack');
+    }
+    text += head('GET', `${this.path}/invites?waitSeconds=${this.waitSeconds}`);
+    this.#expecting.push('poll');
+    polling += 1;
+    this.#socket?.write(text);
+  }
+
+  close() {
+    this.#closing = true;
+    this.#socket?.destroy();
+  }
+
+  #read(chunk: Buffer) {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    for (;;) {
+      const end = this.#buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = this.#buffer.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (this.#buffer.length < end + 4 + length) return;
+      const body = this.#buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+      this.#buffer = this.#buffer.subarray(end + 4 + length);
+      const status = Number(head.slice(9, 12));
+      const kind = this.#expecting.shift();
+      if (kind !== 'poll') continue;
+      polling -= 1;
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      this.#answered(status, head, body);
+    }
+  }
+
+  #answered(status: number, head: string, body: string) {
+    if (/\r\nconnection: *close/i.test(head)) return; // the 'close' handler reconnects
+    if (status === 200) {
+      const { invites } = JSON.parse(body) as { invites: { id: string }[] };
+      if (invites.length > 0) {
+        process.send?.({
+          type: 'invited',
+          index: this.spec.index,
+          at: String(process.hrtime.bigint()),
+          count: invites.length,
+        } satisfies WorkerMessage);
+      }
+      this.poll(invites.map((invite) => invite.id));
+      return;
+    }
+    // Refused: come back when told (Retry-After), as the client package does.
+    const retryAfter = Number(/\r\nretry-after: *(\d+)/i.exec(head)?.[1] ?? 1);
+    setTimeout(() => this.poll(), retryAfter * 1000);
+  }
+}
+
+process.on('message', (message: WorkerRequest) => {
+  switch (message.type) {
+    case 'connect': {
+      let connected = 0;
+      const batch = message.devices.map((spec) => new Device(spec, message.port, message.waitSeconds));
+      devices.push(...batch);
+      // Opened a few hundred at a time, so that the kernel's accept queue is never what refuses.
+      let next = 0;
+      const openSome = () => {
+        for (const device of batch.slice(next, next + 250)) {
+          device.open(() => {
+            connected += 1;
+            if (connected === batch.length) process.send?.({ type: 'connected', count: connected });
+          });
+        }
+        next += 250;
+        if (next < batch.length) setTimeout(openSome, 10);
+      };
+      openSome();
+      break;
+    }
+    case 'stats':
+      process.send?.({
+        type: 'stats',
+        stats: { polling, statuses: { ...statuses }, cuts, errors },
+      } satisfies WorkerMessage);
+      break;
+    case 'polling':
+      process.send?.({
+        type: 'polling',
+        indexes: devices.filter((device) => device.polling).map((device) => device.spec.index),
+      } satisfies WorkerMessage);
+      break;
+    case 'close':
+      for (const device of devices) device.close();
+      process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
