@@ -7,6 +7,7 @@
 //   3. json-content-type  bodies must be JSON (415 otherwise); declared-length: 413 before reading
 //   4. operation-match    which contract operation the method and path name; integer parameters
 //   5. authenticate       the credential, for secured operations, before the body is read (401)
+//      body-budget        the bytes of the bodies being received at once, within a budget (503)
 //   6. express.json       the body
 //   7. contract-validation  parameters, headers and body against the contract (400, 404, 405)
 //   8. dispatch           the operation's handler, within the caller's in-flight limit
@@ -18,6 +19,7 @@ import type { Contract } from './contract.ts';
 import type { Authenticator } from './credentials/authenticator.ts';
 import { ServiceError } from './errors.ts';
 import { authenticate } from './http/authenticate.ts';
+import { bodyBudget } from './http/body-budget.ts';
 import { contractValidation } from './http/contract-validation.ts';
 import { corsMiddleware } from './http/cors.ts';
 import { declaredLength } from './http/declared-length.ts';
@@ -33,7 +35,7 @@ import { sequence } from './http/sequence.ts';
 import type { Endpoints } from './invites/endpoints.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { Metrics, MetricsExposition } from './observability/metrics.ts';
+import { disabledMetrics, type Metrics, type MetricsExposition } from './observability/metrics.ts';
 import type { ConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
 
 export interface AppDeps {
@@ -45,6 +47,8 @@ export interface AppDeps {
   endpoints: Endpoints;
   lifecycle: Lifecycle;
   bodyLimitBytes: number;
+  /** Request body bytes being received at once, over every connection (http/body-budget.ts). */
+  bodyBytesInFlight: number;
   validateResponses: boolean;
   /** Request count and duration; absent or disabled: not measured. */
   metrics?: Metrics;
@@ -85,6 +89,7 @@ export function createApp(
       declaredLength(deps.bodyLimitBytes),
       operationMatch(deps.contract),
       authenticate(deps.authenticator),
+      bodyBudget(deps.bodyBytesInFlight, deps.bodyLimitBytes, deps.metrics ?? disabledMetrics),
       // Every body that reaches the parser is `application/json` (json-content-type refused the
       // rest with 415 and named JSON one way), so its media type is not looked up again.
       express.json({ limit: deps.bodyLimitBytes, strict: true, type: () => true }),

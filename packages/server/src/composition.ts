@@ -142,6 +142,7 @@ export async function buildDependencies(
     }),
     lifecycle: createLifecycle(backend.dependency),
     bodyLimitBytes: config.http.bodyLimitBytes,
+    bodyBytesInFlight: config.http.maxBodyBytesInFlight,
     validateResponses: config.validateResponses,
     corsOrigins: config.corsOrigins,
   };

@@ -51,6 +51,7 @@ const environmentSchema = z
     MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
     MAX_WAITING_DEVICES: z.coerce.number().int().min(1).max(10_000_000).optional(),
     MAX_PIPELINED_REQUESTS: z.coerce.number().int().min(1).max(1024).default(16),
+    MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).max(1_073_741_824).default(16_777_216),
     MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_ENDPOINTS_PER_USER),
 
     // Shared state for several replicas (see backends/redis/connection.ts); neither set: embedded SQLite.
@@ -157,6 +158,8 @@ const configSchema = environmentSchema.transform((e) => {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       /** Requests one connection may have awaiting their answers; past it the connection is closed. */
       maxPipelinedRequests: e.MAX_PIPELINED_REQUESTS,
+      /** Request body bytes being received at once, over every connection; past it 503. */
+      maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,
     },
     /** Caps planned at start-up against the process's limits (capacity.ts). */
     capacity: { connections: e.MAX_CONNECTIONS, waitingDevices: e.MAX_WAITING_DEVICES },

@@ -136,6 +136,7 @@ describe('loadConfig, capacity', () => {
     const config = loadConfig({});
     expect(config.capacity).toEqual({ connections: undefined, waitingDevices: undefined });
     expect(config.http.maxPipelinedRequests).toBe(16);
+    expect(config.http.maxBodyBytesInFlight).toBe(16 * 1024 * 1024);
     expect(config.invites.maxEndpointsPerUser).toBe(32);
   });
 
@@ -158,6 +159,7 @@ describe('loadConfig, capacity', () => {
     ['MAX_WAITING_DEVICES', '2.5'],
     ['MAX_PIPELINED_REQUESTS', '0'],
     ['MAX_PIPELINED_REQUESTS', '1025'],
+    ['MAX_BODY_BYTES_IN_FLIGHT', '1023'],
     ['MAX_ENDPOINTS_PER_USER', '0'],
     ['MAX_ENDPOINTS_PER_USER', '1001'],
   ])('refuses %s=%s, naming it', (name, value) => {

@@ -524,9 +524,9 @@ export interface components {
         };
         /**
          * @description The service is starting, shutting down, cannot reach its store (the SQLite file, or Redis
-         *     when several replicas share it), or holds as many connections as it can. Retry after
-         *     `Retry-After` seconds when it is sent (it always is when the store is unreachable or the
-         *     instance is full).
+         *     when several replicas share it), or is at its capacity (connections, or request bodies
+         *     being received at once). Retry after `Retry-After` seconds when it is sent (it always is
+         *     when the store is unreachable or the instance is full).
          */
         ServiceUnavailable: {
             headers: {

@@ -10,7 +10,7 @@ export type LimitType = 'Rate' | 'Concurrency';
 /** What the replica holds, each within a cap (capacity.ts). */
 export type HeldResource = 'connections' | 'waiting_devices';
 /** What a caller can be refused for being past a cap. */
-export type CappedResource = HeldResource | 'endpoints' | 'pipelined_requests';
+export type CappedResource = HeldResource | 'endpoints' | 'pipelined_requests' | 'request_bodies';
 
 /** The text a scrape returns. */
 export interface MetricsExposition {

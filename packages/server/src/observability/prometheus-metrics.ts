@@ -89,7 +89,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   });
   const refusals = new Counter({
     name: 'capacity_refusals_total',
-    help: 'Callers refused for being past a cap, by resource (connections, waiting_devices, endpoints, pipelined_requests).',
+    help: 'Callers refused for being past a cap, by resource (connections, waiting_devices, endpoints, pipelined_requests, request_bodies).',
     labelNames: ['resource'] as const,
     registers: [registry],
   });

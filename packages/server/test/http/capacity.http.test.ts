@@ -209,6 +209,32 @@ describe('open connections', () => {
   });
 });
 
+describe('request bodies being received', () => {
+  it('refuses a body past MAX_BODY_BYTES_IN_FLIGHT with 503, and takes bodies again once the first is answered', async () => {
+    const held = gate();
+    const server = await start({
+      env: { MAX_BODY_BYTES_IN_FLIGHT: '1024' },
+      overrides: { delivery: firstDeliveryHeld(held) },
+    });
+    const authorization = await server.serviceCredential([TITLE_ID]);
+    // ~600 bytes: one fits in the budget, two do not.
+    const body = { invitedUsers: PLAYERS.slice(0, 16), sender: SENDER, connectionString: 'x'.repeat(200) };
+    const first = callInvite(server.url, { authorization, body });
+    await held.reached;
+    const refused = await callInvite(server.url, { authorization, body });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({
+      errorCode: 'ServiceUnavailable',
+      debugMessage: 'too many request bodies are being received; retry shortly',
+    });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    held.open();
+    expect((await first).status).toBe(204);
+    expect((await callInvite(server.url, { authorization, body })).status).toBe(204);
+    expect(await refusals(server, 'request_bodies')).toBe(1);
+  });
+});
+
 describe('pipelined requests', () => {
   it('answers requests pipelined within the limit, in order', async () => {
     const server = await start({ env: { MAX_PIPELINED_REQUESTS: '4' } });
