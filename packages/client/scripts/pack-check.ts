@@ -41,6 +41,7 @@ export async function pack(destination: string, options: ReleaseOptions = {}): P
       'npm',
       ['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
       stage,
+      npmEnvironment(),
     );
     const packed = JSON.parse(stdout) as { filename: string }[];
     const filename = packed[0]?.filename;
@@ -103,6 +104,23 @@ export async function execute(
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`, { cause: error });
   }
+}
+
+/**
+ * The environment of an npm run as a team's shell would have it: without the npm_* and pnpm_*
+ * variables that `pnpm run` (and npx) set, which npm would read as its own configuration, and,
+ * given `node`, with that Node's folder first on PATH, so that npm runs on it (npm's own script
+ * starts `node` from PATH; the machine's npm sits beside the machine's node).
+ */
+export function npmEnvironment(node?: string): NodeJS.ProcessEnv {
+  const environment = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
+  );
+  // npm would ask the public registry whether a newer npm exists: nothing here needs that request.
+  environment.npm_config_update_notifier = 'false';
+  if (node !== undefined)
+    environment.PATH = `${path.dirname(node)}${path.delimiter}${environment.PATH ?? ''}`;
+  return environment;
 }
 
 if (import.meta.main) {

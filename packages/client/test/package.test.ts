@@ -14,8 +14,8 @@ import {
   extractExamples,
   type Resolution,
 } from '../scripts/check-readme-examples.js';
-import { lintTarball, pack, packageDir, run, tsc } from '../scripts/pack-check.js';
-import { npmEnvironment, publish, type Registry, startRegistry } from './support/registry.js';
+import { lintTarball, npmEnvironment, pack, packageDir, run, tsc } from '../scripts/pack-check.js';
+import { publish, type Registry, startRegistry } from './support/registry.js';
 
 // Packing builds the package first; publishing starts a registry.
 const PACK_TIMEOUT_MS = 60_000;

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { runServer } from 'verdaccio';
-import { run } from '../../scripts/pack-check.js';
+import { npmEnvironment, run } from '../../scripts/pack-check.js';
 
 export interface Registry {
   /** Its base URL, with the trailing slash npm writes in .npmrc. */
@@ -75,21 +75,4 @@ export async function publish(registry: Registry, tarball: string, cache: string
     undefined,
     npmEnvironment(),
   );
-}
-
-/**
- * The environment of an npm run as a team's shell would have it: without the npm_* and pnpm_*
- * variables that `pnpm run` (and npx) set, which npm would read as its own configuration, and,
- * given `node`, with that Node's folder first on PATH, so that npm runs on it (npm's own script
- * starts `node` from PATH; the machine's npm sits beside the machine's node).
- */
-export function npmEnvironment(node?: string): NodeJS.ProcessEnv {
-  const environment = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
-  );
-  // npm would ask the public registry whether a newer npm exists: the test reaches no other.
-  environment.npm_config_update_notifier = 'false';
-  if (node !== undefined)
-    environment.PATH = `${path.dirname(node)}${path.delimiter}${environment.PATH ?? ''}`;
-  return environment;
 }
