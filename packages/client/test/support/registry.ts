@@ -30,6 +30,12 @@ packages:
   '**':
     access: $all
     publish: $authenticated
+security:
+  api:
+    # Signed tokens: a legacy token makes the registry check the password (bcrypt) on every request.
+    jwt:
+      sign:
+        expiresIn: 1h
 web:
   enable: false
 log: { type: stdout, format: pretty, level: warn }
