@@ -1,8 +1,9 @@
 // Generates every derived artefact from spec/openapi.yaml into a root folder (the repository, or a
 // scratch folder when checking for drift). Used by generate.ts and generate-check.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const specPath = join(repoRoot, 'spec', 'openapi.yaml');
@@ -74,6 +75,44 @@ export function generateClient(root: string, spec: string = specPath): void {
     '--skip-validate-spec',
     '-q',
   ]);
+}
+
+/** The contract's `info.version`. */
+export function specVersion(spec: string = specPath): string {
+  const version = parse(readFileSync(spec, 'utf8'))?.info?.version;
+  if (typeof version !== 'string') throw new Error(`${spec} has no info.version`);
+  return version;
+}
+
+/**
+ * The client's version is the contract's `info.version` (packages/client/README.md, "Versions"):
+ * one number for the contract and the package generated from it. package.json holds a copy, since
+ * npm reads the version there; `pnpm generate` writes it and `pnpm generate:check` compares it.
+ */
+export const clientManifest = 'packages/client/package.json';
+
+/** The version field of the client's package.json under `root`. */
+export function clientVersion(root: string): string {
+  const version = JSON.parse(readFileSync(join(root, clientManifest), 'utf8'))?.version;
+  if (typeof version !== 'string') throw new Error(`${clientManifest} has no version`);
+  return version;
+}
+
+/** Sets the client's version to the contract's, editing only that field's line of package.json. */
+export function syncClientVersion(root: string, spec: string = specPath): void {
+  const file = join(root, clientManifest);
+  const text = readFileSync(file, 'utf8');
+  const versionLine = /^( {2}"version": )"[^"]*"/m;
+  if (!versionLine.test(text)) throw new Error(`${clientManifest} has no top-level "version" line`);
+  writeFileSync(file, text.replace(versionLine, `$1${JSON.stringify(specVersion(spec))}`));
+}
+
+/** Why the client's version is not the contract's, or undefined when they agree. */
+export function clientVersionMismatch(root: string, spec: string = specPath): string | undefined {
+  const [client, contract] = [clientVersion(root), specVersion(spec)];
+  return client === contract
+    ? undefined
+    : `${clientManifest} has version ${client}, the contract's info.version is ${contract}`;
 }
 
 /** `spec` defaults to spec/openapi.yaml; tests pass a modified copy. */

@@ -1,10 +1,10 @@
 // `pnpm generate:check`: fails, listing the stale files, when the generated code in the working
-// tree differs from what spec/openapi.yaml produces now. Generates into a scratch folder, so the
-// working tree is never touched.
+// tree differs from what spec/openapi.yaml produces now, or when the client's version is not the
+// contract's info.version. Generates into a scratch folder, so the working tree is never touched.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { generateAll, outputs, repoRoot } from './codegen.ts';
+import { clientVersionMismatch, generateAll, outputs, repoRoot } from './codegen.ts';
 
 function listFiles(path: string): string[] {
   if (!existsSync(path)) return [];
@@ -34,13 +34,19 @@ if (import.meta.main) {
   try {
     generateAll(scratch);
     const stale = staleFiles(scratch, repoRoot);
+    const version = clientVersionMismatch(repoRoot);
     if (stale.length > 0) {
       console.error(`generated code is stale: run \`pnpm generate\` and commit. Differing files:`);
       for (const file of stale) console.error(`  ${file}`);
       process.exitCode = 1;
-    } else {
-      console.warn('generated code matches spec/openapi.yaml');
     }
+    if (version !== undefined) {
+      console.error(
+        `the client's version is not the contract's: run \`pnpm generate\` and commit. ${version}`,
+      );
+      process.exitCode = 1;
+    }
+    if (process.exitCode !== 1) console.warn('generated code and the client version match spec/openapi.yaml');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

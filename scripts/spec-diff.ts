@@ -37,7 +37,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from './codegen.ts';
+import { repoRoot, specVersion } from './codegen.ts';
 
 export const OASDIFF_VERSION = 'v1.37.0';
 /** oasdiff v1.37.0's go.mod says `go 1.26.0`; with GOTOOLCHAIN=local an older Go cannot build it. */
@@ -115,12 +115,6 @@ export interface DiffResult {
 }
 
 const levels: Record<number, Level> = { 3: 'ERR', 2: 'WARN', 1: 'INFO' };
-
-function specVersion(file: string): string {
-  const version = parse(readFileSync(file, 'utf8'))?.info?.version;
-  if (typeof version !== 'string') throw new Error(`${file} has no info.version`);
-  return version;
-}
 
 /** info.version of the spec at a commit; undefined when it has none. */
 function versionAt(repo: string, commit: string): string | undefined {

@@ -1,3 +1,8 @@
+// The package as teams get it: packed as the release workflow packs it, published to a real npm
+// registry (Verdaccio, started here), installed by name, as the README says, into projects outside
+// the workspace, and used from there with the machine's own Node (CLIENT_CONSUMER_NODE: Node 20 on
+// our machines, the oldest the package supports).
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,41 +14,73 @@ import {
   extractExamples,
   type Resolution,
 } from '../scripts/check-readme-examples.js';
-import { lintTarball, pack, packageDir, run } from '../scripts/pack-check.js';
+import { lintTarball, npmEnvironment, pack, packageDir, run, tsc } from '../scripts/pack-check.js';
+import { publish, type Registry, startRegistry } from './support/registry.js';
 
-// Packing builds the package first (prepack).
+// Packing builds the package first; publishing starts a registry.
 const PACK_TIMEOUT_MS = 60_000;
+const PACKAGE_NAME = '@server-invites/client';
+// Another Node to run consumers with (.ci/run passes the machine's own, Node 20 on our machines),
+// since the package promises Node 20+.
+const consumerNode = process.env.CLIENT_CONSUMER_NODE || process.execPath;
 
 let workDir: string;
 let tarball: string;
+let registry: Registry | undefined;
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'client-package-test-'));
-  tarball = await pack(workDir);
+  tarball = await pack(path.join(workDir, 'packed'));
+  await mkdir(path.join(workDir, 'registry'));
+  registry = await startRegistry(path.join(workDir, 'registry'));
+  await publish(registry, tarball, path.join(workDir, 'npm-cache-publisher'));
 }, PACK_TIMEOUT_MS);
 afterAll(async () => {
+  await registry?.close();
   await rm(workDir, { recursive: true, force: true });
 });
 
+/** The manifest of the packed tarball. */
+async function packedManifest(): Promise<Record<string, unknown>> {
+  return JSON.parse(await run('tar', ['-xzOf', tarball, 'package/package.json'])) as Record<string, unknown>;
+}
+
 describe('the packed tarball', () => {
-  it('holds the built JavaScript and declarations, the README and package.json, and no sources or tests', async () => {
+  it('holds the built JavaScript and declarations, the README, the changelog and package.json, and no sources or tests', async () => {
     const files = (await run('tar', ['-tzf', tarball])).trim().split('\n');
 
-    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package/package.json', 'package/README.md', 'package/CHANGELOG.md']),
+    );
     expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts']));
     expect(
-      files.filter((file) => !/^package\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md)$/.test(file)),
+      files.filter(
+        (file) => !/^package\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/.test(file),
+      ),
     ).toEqual([]);
   });
 
-  it('declares no runtime dependency', async () => {
-    const manifest = JSON.parse(await run('tar', ['-xzOf', tarball, 'package/package.json'])) as Record<
+  it("has a package.json with what consumers need only: the workspace's without scripts and devDependencies, no dependencies of any kind, exports into dist", async () => {
+    const workspace = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as Record<
       string,
       unknown
     >;
+    const { scripts: _scripts, devDependencies: _devDependencies, ...consumerFields } = workspace;
+    const manifest = await packedManifest();
 
-    expect(manifest).not.toHaveProperty('dependencies');
-    expect(manifest).not.toHaveProperty('peerDependencies');
-    expect(manifest).toMatchObject({ type: 'module', engines: { node: '>=20.0.0' } });
+    expect(manifest).toEqual(consumerFields);
+    expect(manifest).toMatchObject({
+      name: PACKAGE_NAME,
+      type: 'module',
+      sideEffects: false,
+      types: './dist/index.d.ts',
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './package.json': './package.json',
+      },
+      files: ['dist', 'README.md', 'CHANGELOG.md'],
+      engines: { node: '>=20.0.0' },
+    });
+    expect(Object.keys(manifest).filter((field) => /dependencies$/i.test(field))).toEqual([]);
   });
 
   it('passes publint (warnings as errors) and Are the Types Wrong (ESM-only profile)', async () => {
@@ -54,31 +91,114 @@ describe('the packed tarball', () => {
   }, 30_000);
 });
 
-/** A project outside the workspace with the tarball installed (offline: it has no dependency). */
+/** The install instructions of the README: its command, and the .npmrc line for a private registry. */
+async function readmeInstall(): Promise<{ command: string; scopeLine: (registryUrl: string) => string }> {
+  const readme = await readFile(path.join(packageDir, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('\n## Install\n'),
+    readme.indexOf('\n## ', readme.indexOf('\n## Install\n') + 1),
+  );
+  const command = /```sh\n(.+)\n```/.exec(section)?.[1];
+  const scopeLine = /```ini\n(@server-invites:registry=)https:\/\/npm\.example\.com\/\n```/.exec(
+    section,
+  )?.[1];
+  if (command === undefined || scopeLine === undefined)
+    throw new Error(
+      'README.md: "## Install" has no ```sh command or no ```ini scope line for npm.example.com',
+    );
+  return { command, scopeLine: (registryUrl) => `${scopeLine}${registryUrl}` };
+}
+
+/**
+ * A project outside the workspace that installs the client by name from the registry, as the
+ * README says: its .npmrc has the README's scope line, naming the test's registry, and its install
+ * command runs with npm on the consumer's Node. The user configuration is an empty file and the
+ * cache a fresh folder, so that nothing but the registry (and this machine's) answers.
+ */
 async function consumerProject(name: string, manifest: Record<string, unknown>): Promise<string> {
+  if (registry === undefined) throw new Error('the registry did not start');
   const project = path.join(workDir, name);
   await mkdir(project);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name, private: true, ...manifest }));
+  const { command, scopeLine } = await readmeInstall();
+  await writeFile(path.join(project, '.npmrc'), `${scopeLine(registry.url)}\n`);
+  const userConfig = path.join(workDir, `${name}.user.npmrc`);
+  await writeFile(userConfig, '');
+  const [npm, ...args] = command.split(' ');
   await run(
-    'npm',
+    npm as string,
     [
-      'install',
-      tarball,
-      '--offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
+      ...args,
+      '--userconfig',
+      userConfig,
       '--cache',
       path.join(workDir, `npm-cache-${name}`),
+      '--no-audit',
+      '--no-fund',
     ],
     project,
+    npmEnvironment(consumerNode),
   );
   return project;
 }
 
-const tsc = path.join(packageDir, 'node_modules', 'typescript', 'bin', 'tsc');
+describe('the package published to a registry (Verdaccio), installed by name', () => {
+  it("the README's install line is `npm install @server-invites/client`, its private-registry line an .npmrc scope line", async () => {
+    const { command, scopeLine } = await readmeInstall();
 
-describe('the README examples, compiled by a consumer that installed the tarball', () => {
+    expect(command).toBe(`npm install ${PACKAGE_NAME}`);
+    expect(scopeLine('https://registry.test/')).toBe('@server-invites:registry=https://registry.test/');
+  });
+
+  it('the registry serves the packed version as latest, with the packed manifest and the README', async () => {
+    const response = await fetch(new URL(PACKAGE_NAME.replace('/', '%2f'), registry?.url));
+    const packument = (await response.json()) as {
+      'dist-tags': Record<string, string>;
+      versions: Record<string, Record<string, unknown>>;
+      readme?: string;
+    };
+    const manifest = await packedManifest();
+    const version = manifest.version as string;
+
+    expect(response.status).toBe(200);
+    expect(packument['dist-tags']).toEqual({ latest: version });
+    expect(Object.keys(packument.versions)).toEqual([version]);
+    expect(packument.versions[version]).toMatchObject(manifest);
+    expect(packument.versions[version]).not.toHaveProperty('scripts');
+    expect(packument.versions[version]).not.toHaveProperty('devDependencies');
+    expect(packument.readme).toContain('# @server-invites/client');
+  });
+
+  it(
+    "npm, on the consumer's Node, installs exactly the published tarball and nothing else",
+    async () => {
+      const project = await consumerProject('by-name', { type: 'module' });
+      const installed = JSON.parse(
+        await readFile(
+          path.join(project, 'node_modules', '@server-invites', 'client', 'package.json'),
+          'utf8',
+        ),
+      ) as Record<string, unknown>;
+      const lock = JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version?: string; resolved?: string; integrity?: string }>;
+      };
+      const integrity = `sha512-${createHash('sha512')
+        .update(await readFile(tarball))
+        .digest('base64')}`;
+
+      expect(installed).toEqual(await packedManifest());
+      expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/@server-invites/client']);
+      expect(lock.packages['node_modules/@server-invites/client']).toMatchObject({
+        version: installed.version,
+        resolved: expect.stringMatching(new RegExp(`^${registry?.url}`)),
+        integrity,
+      });
+    },
+    PACK_TIMEOUT_MS,
+  );
+});
+
+describe('the README examples, compiled by a consumer that installed the package by name', () => {
   let project: string;
   beforeAll(async () => {
     project = await consumerProject('readme-consumer', { type: 'module' });
@@ -133,9 +253,8 @@ client
 
     const compiled = await run(process.execPath, [tsc, '-p', project]);
     const emitted = await readFile(path.join(project, 'out', 'consumer.js'), 'utf8');
-    // CLIENT_CONSUMER_NODE: the machine's own Node (20 on ours; require(esm) from 20.19).
-    const node = process.env.CLIENT_CONSUMER_NODE || process.execPath;
-    const output = await run(node, [path.join('out', 'consumer.js')], project);
+    // require(esm) needs Node 20.19 or later.
+    const output = await run(consumerNode, [path.join('out', 'consumer.js')], project);
 
     expect(compiled).toBe('');
     expect(emitted).toContain('require("@server-invites/client")');
@@ -144,11 +263,11 @@ client
   }, 60_000);
 });
 
-describe('a consumer outside the workspace that installs the tarball', () => {
+describe('a consumer outside the workspace that installed the package by name', () => {
   const TITLE_ID = 1827805096;
   const INVITEE = '2814613569642996';
 
-  it('imports createInvitesClient, sends an invite to a running server, and catches RequestValidationError and ThrottledError with their typed fields; receives the invite with createInviteReceiver', async () => {
+  it("runs on the consumer's Node: imports createInvitesClient, sends an invite to a running server, and catches RequestValidationError and ThrottledError with their typed fields; receives the invite with createInviteReceiver", async () => {
     // One invite per minute for a sender: the consumer's second valid invite is throttled.
     const server = await startTestServer({ throttle: { burst: { limit: 1, windowSeconds: 60 } } });
     try {
@@ -164,15 +283,13 @@ describe('a consumer outside the workspace that installs the tarball', () => {
         }),
       );
 
-      // The consumer's types come from the tarball's declarations alone (no @types/node either).
+      // The consumer's types come from the package's declarations alone (no @types/node either).
       await run(process.execPath, [tsc, '-p', project]);
-      // CLIENT_CONSUMER_NODE: another Node to run the consumer with (.ci/run passes the machine's
-      // own, Node 20 on our machines), since the package promises Node 20+.
-      const node = process.env.CLIENT_CONSUMER_NODE || process.execPath;
-      const output = await run(node, [path.join('out', 'consumer.js')], project);
+      const output = await run(consumerNode, [path.join('out', 'consumer.js')], project);
 
       const report = JSON.parse(output.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
       expect(report).toEqual({
+        node: (await run(consumerNode, ['--version'])).trim(),
         sent: true,
         received: {
           created: true,
@@ -251,6 +368,8 @@ const client = createInvitesClient({
 const titleId = ${target.titleId};
 const invite = { invitedUsers: ['2814613569642996'], sender: '2533274792693551', platform: Platform.XboxOne };
 const report: Record<string, unknown> = {};
+declare const process: { version: string };
+report.node = process.version;
 
 try {
   await client.sendServerInvite(titleId, { ...invite, sender: '18446744073709551616' }, { requestId: 'consumer-invalid-1' });
