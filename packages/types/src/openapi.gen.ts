@@ -239,6 +239,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{xuid}/endpoints/{endpointId}/invites/stream": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Receive the endpoint's invites on one long-lived connection (Server-Sent Events)
+         * @description The endpoint's invites as a stream of Server-Sent Events (the `text/event-stream` format
+         *     of the WHATWG HTML standard): every invite pending for the endpoint, oldest first, then
+         *     each new one as it arrives, on one response that stays open. It replaces polling
+         *     `receiveInvites` in a loop: one request instead of one every 30 seconds, and no gap
+         *     between two polls.
+         *
+         *     The stream starts with a `retry:` field (how long a client waits, in milliseconds, before
+         *     it reconnects after the stream ends). Each invite is one event:
+         *
+         *     ```text
+         *     id: <cursor>
+         *     event: invite
+         *     data: <the Invite as JSON, exactly as receiveInvites returns it, on one line>
+         *     ```
+         *
+         *     The cursor is opaque: send the last one received as `Last-Event-ID` when reconnecting,
+         *     and the stream continues after it (invites sent up to it are not sent again); without it,
+         *     everything pending is sent. Delivery stays at-least-once until an invite is acknowledged
+         *     with `acknowledgeInvite`, which is also what removes it from later streams. A comment line
+         *     (`: heartbeat`) is sent at least every 25 seconds (`STREAM_HEARTBEAT_SECONDS`), so that
+         *     proxies and load balancers keep the connection.
+         *
+         *     The service ends a stream after about an hour (`STREAM_MAX_SECONDS`, spread at random by
+         *     up to a tenth, so that reconnecting clients spread over instances), when it drains
+         *     (SIGTERM), and when the client stops reading (its unread events would pile up). A second
+         *     stream for the same endpoint on the same instance ends the first: the newest wins. Streams
+         *     count as waiting devices: past the instance's capacity a new one is refused with 503 and a
+         *     `Retry-After` of 1 to 5 seconds, before it starts.
+         *
+         *     Browsers: `EventSource` cannot send `Authorization`, so read the stream with `fetch` (the
+         *     typed client does, with reconnection and backoff).
+         */
+        get: operations["receiveInviteStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{xuid}/endpoints/{endpointId}/invites/{inviteId}": {
         parameters: {
             query?: never;
@@ -1067,6 +1131,79 @@ export interface operations {
             };
         };
     };
+    receiveInviteStream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
+                 *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
+                 *     logs. When absent or anything else, the server makes one and the request is answered as
+                 *     if the header were absent: an id only correlates logs, so a malformed one never fails a
+                 *     request. Bounded by the server's header size limit (431 beyond it).
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+                /**
+                 * @description The cursor of the last event received, to continue after it (as `EventSource` sends it on reconnection).
+                 * @example 42
+                 */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The user's XUID; must be the XUID of the caller's user credential. */
+                xuid: components["parameters"]["XuidPath"];
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The stream: a `retry:` field, then one `invite` event per invite, comment lines as
+             *     heartbeats. It stays open until the service ends it or the client goes.
+             */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Never cached (`no-store`). */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3000
+                     *
+                     *     id: 1
+                     *     event: invite
+                     *     data: {"id":"5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a","titleId":1827805096,"sender":"2533274792693551","invitedUser":"2814613569642996","connectionString":"server=203.0.113.10:3074;session=7f3a9c","platform":"XboxOne","createdAt":"2026-11-26T12:00:00.000Z","expiresAt":"2026-11-26T13:00:00.000Z","activationUri":"ms-xbl-6cf217a8://inviteAccept?invitedUser=2814613569642996&sender=2533274792693551&connectionString=server%3D203.0.113.10%3A3074%3Bsession%3D7f3a9c"}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["EndpointNotFound"];
+            429: components["responses"]["TooManyInFlight"];
+            500: components["responses"]["InternalServerError"];
+            /**
+             * @description The instance holds as many waiting devices (polls and streams) as it can, or it is
+             *     shutting down or cannot reach its store. Retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After-Optional"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     acknowledgeInvite: {
         parameters: {
             query?: never;
@@ -1117,6 +1254,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsUsersXuidEndpointsEndpointIdInvitesStreamGetResponses200HeadersCacheControlValues: ReadonlyArray<FlattenedDeepRequired<paths>["/users/{xuid}/endpoints/{endpointId}/invites/stream"]["get"]["responses"]["200"]["headers"]["Cache-Control"]> = ["no-store"];
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
 export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "TooManyEndpoints", "InternalServerError", "ServiceUnavailable"];
