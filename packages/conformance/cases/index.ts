@@ -8,6 +8,7 @@ import { degradedCases } from './degraded.ts';
 import { deliveryCases } from './delivery.ts';
 import { probeCases } from './probes.ts';
 import { sendServerInviteCases } from './send-server-invite.ts';
+import { streamCases } from './stream.ts';
 import { throttlingCases } from './throttling.ts';
 
 /** The spec's sendServerInvite request examples, each a case that must be accepted. */
@@ -35,6 +36,7 @@ export function allCases(contract: Contract): ConformanceCase[] {
     ...capacityCases,
     ...probeCases,
     ...deliveryCases,
+    ...streamCases,
     ...degradedCases,
   ];
 }

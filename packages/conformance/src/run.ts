@@ -255,9 +255,21 @@ function chooseRoute(
   request: BuiltRequest,
 ): Route {
   if (!instance.strictProxyUrl || !instance.reportProxyUrl || request.wire) return 'direct';
-  if (!prismForwardsVerbatim(request)) return 'direct';
+  if (!prismForwardsVerbatim(request) || answersWithStream(contract, request)) return 'direct';
   const violations = requestViolations(contract, request);
   return violations.length === 0 ? 'strict-proxy' : 'report-proxy';
+}
+
+/**
+ * Whether the request's operation answers with a stream of events (text/event-stream): a Prism
+ * proxy reads a whole response before passing it on, and a stream does not end.
+ */
+function answersWithStream(contract: Contract, request: BuiltRequest): boolean {
+  const route = contract.route(request.method, request.path.split('?')[0] ?? '');
+  return (
+    route.kind === 'operation' &&
+    [...route.operation.responses.values()].some((response) => response.content.has('text/event-stream'))
+  );
 }
 
 /**
@@ -306,7 +318,38 @@ async function send(base: string, request: BuiltRequest, signal?: AbortSignal): 
     ...(signal && { signal }),
     redirect: 'manual',
   });
-  return { status: response.status, headers: response.headers, body: await response.text() };
+  const body = response.headers.get('content-type')?.startsWith('text/event-stream')
+    ? await firstEventBlock(response)
+    : await response.text();
+  return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * A stream of events does not end: its body is read up to the end of its first block (the `retry:`
+ * field the contract says it starts with), then the stream is cancelled.
+ */
+async function firstEventBlock(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = AbortSignal.timeout(wireTimeoutMs);
+  try {
+    while (!text.includes('\n\n') && !deadline.aborted) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(new Error('no first event block in time'))),
+        ),
+      ]);
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const end = text.indexOf('\n\n');
+  return end < 0 ? text : text.slice(0, end + 2);
 }
 
 function checkExpectation(expectation: Expectation, response: ObservedResponse, limits: Limits): string[] {

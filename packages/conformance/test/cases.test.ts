@@ -36,6 +36,7 @@ const unreachable = new Map<string, string>([
   ['registerEndpoint 500', bug],
   ['unregisterEndpoint 500', bug],
   ['receiveInvites 500', bug],
+  ['receiveInviteStream 500', bug],
   ['acknowledgeInvite 500', bug],
 ]);
 

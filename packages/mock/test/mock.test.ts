@@ -42,6 +42,7 @@ const validRequests: Record<string, { method: string; path: string; body?: unkno
   registerEndpoint: { method: 'PUT', path: user, body: { platform: 'Scarlett' } },
   unregisterEndpoint: { method: 'DELETE', path: user },
   receiveInvites: { method: 'GET', path: `${user}/invites` },
+  receiveInviteStream: { method: 'GET', path: `${user}/invites/stream` },
   acknowledgeInvite: { method: 'DELETE', path: `${user}/invites/5b0f8f0e-3c1a-4d8e-9a57-2f6c1d3e4b5a` },
 };
 

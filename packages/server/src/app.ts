@@ -33,6 +33,7 @@ import type { OperationHandlers } from './http/operations.ts';
 import { requestLog } from './http/request-log.ts';
 import { sequence } from './http/sequence.ts';
 import type { Endpoints } from './invites/endpoints.ts';
+import type { InviteStreams } from './invites/invite-streams.ts';
 import type { SendServerInvite } from './invites/send-server-invite.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { disabledMetrics, type Metrics, type MetricsExposition } from './observability/metrics.ts';
@@ -45,6 +46,7 @@ export interface AppDeps {
   concurrency: ConcurrencyLimiter;
   sendServerInvite: SendServerInvite;
   endpoints: Endpoints;
+  streams: InviteStreams;
   lifecycle: Lifecycle;
   bodyLimitBytes: number;
   /** Request body bytes being received at once, over every connection (http/body-budget.ts). */
@@ -66,7 +68,7 @@ export function createApp(
   deps: AppDeps,
   validation: RequestHandler = contractValidation(deps.contract, deps.validateResponses),
 ): Express {
-  const handlers = createHandlers(deps);
+  const handlers = createHandlers({ ...deps, metrics: deps.metrics ?? disabledMetrics });
   assertEveryOperationHandled(deps.contract, handlers);
   const app = express();
   app.disable('x-powered-by');

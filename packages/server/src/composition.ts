@@ -12,6 +12,7 @@ import { createAuthenticator } from './credentials/authenticator.ts';
 import { loadVerificationKey } from './credentials/keys.ts';
 import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
+import { createInviteStreams } from './invites/invite-streams.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
 import { createWaitingRoom, type WaitingRoom } from './invites/waiting-room.ts';
 import type { WakeUps } from './invites/wake-ups.ts';
@@ -90,6 +91,8 @@ export async function buildDependencies(
   for (const warning of warnings) logger.warn(warning);
   const room = measured(createWaitingRoom({ capacity: capacity.waitingDevices }), instrumentWaitingRoom);
   wakeUps.listen((keys) => room.wake(keys));
+  const streams = createInviteStreams({ inbox: store, room, clock, ...config.invites.stream });
+  metrics.holding('streams', () => streams.size);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -140,6 +143,7 @@ export async function buildDependencies(
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
       maxEndpointsPerUser: config.invites.maxEndpointsPerUser,
     }),
+    streams,
     lifecycle: createLifecycle(backend.dependency),
     bodyLimitBytes: config.http.bodyLimitBytes,
     bodyBytesInFlight: config.http.maxBodyBytesInFlight,

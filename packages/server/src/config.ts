@@ -52,6 +52,8 @@ const environmentSchema = z
     MAX_WAITING_DEVICES: z.coerce.number().int().min(1).max(10_000_000).optional(),
     MAX_PIPELINED_REQUESTS: z.coerce.number().int().min(1).max(1024).default(16),
     MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).max(1_073_741_824).default(16_777_216),
+    STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
+    STREAM_MAX_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
     MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_ENDPOINTS_PER_USER),
 
     // Shared state for several replicas (see backends/redis/connection.ts); neither set: embedded SQLite.
@@ -188,6 +190,8 @@ const configSchema = environmentSchema.transform((e) => {
       ttlSeconds: e.INVITE_TTL_SECONDS,
       maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      /** Invite streams: a heartbeat at least this often, and an end after about this long. */
+      stream: { heartbeatSeconds: e.STREAM_HEARTBEAT_SECONDS, maxSeconds: e.STREAM_MAX_SECONDS },
       /** Live endpoints one user may have; registering another is refused (409). */
       maxEndpointsPerUser: e.MAX_ENDPOINTS_PER_USER,
       /** The SQLite file, or `:memory:`. */

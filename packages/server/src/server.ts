@@ -116,7 +116,7 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
         await metricsServer?.close();
         resolve();
       });
-      server.closeIdleConnections();
+      connections.closeIdle();
     });
     return closing;
   };

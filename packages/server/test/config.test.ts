@@ -138,6 +138,7 @@ describe('loadConfig, capacity', () => {
     expect(config.http.maxPipelinedRequests).toBe(16);
     expect(config.http.maxBodyBytesInFlight).toBe(16 * 1024 * 1024);
     expect(config.invites.maxEndpointsPerUser).toBe(32);
+    expect(config.invites.stream).toEqual({ heartbeatSeconds: 25, maxSeconds: 3600 });
   });
 
   it('reads every capacity variable', () => {
@@ -160,6 +161,9 @@ describe('loadConfig, capacity', () => {
     ['MAX_PIPELINED_REQUESTS', '0'],
     ['MAX_PIPELINED_REQUESTS', '1025'],
     ['MAX_BODY_BYTES_IN_FLIGHT', '1023'],
+    ['STREAM_HEARTBEAT_SECONDS', '0'],
+    ['STREAM_HEARTBEAT_SECONDS', '301'],
+    ['STREAM_MAX_SECONDS', '59'],
     ['MAX_ENDPOINTS_PER_USER', '0'],
     ['MAX_ENDPOINTS_PER_USER', '1001'],
   ])('refuses %s=%s, naming it', (name, value) => {

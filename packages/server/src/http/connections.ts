@@ -57,6 +57,11 @@ export interface Connections {
   sockets(): Iterable<Socket>;
   /** The response being written on a connection, if any. */
   activeResponse(socket: Socket): ServerResponse | undefined;
+  /**
+   * Closes every connection with no request in progress, those that never sent one included
+   * (Node's closeIdleConnections leaves these to their headers timeout): the replica is draining.
+   */
+  closeIdle(): void;
 }
 
 export function trackConnections(server: Server, options: ConnectionsOptions): Connections {
@@ -139,6 +144,9 @@ export function trackConnections(server: Server, options: ConnectionsOptions): C
       connection.queued.push([req, res]);
     },
     sockets: () => all,
+    closeIdle() {
+      for (const socket of idle) socket.destroy();
+    },
     activeResponse: (socket) => (socket as TrackedSocket)[state]?.active,
   };
 }

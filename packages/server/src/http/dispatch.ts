@@ -8,14 +8,15 @@ import type { Credential } from '../credentials/claims.ts';
 import { ServiceError } from '../errors.ts';
 import type { Departure } from '../invites/waiting-room.ts';
 import { type ConcurrencyLimiter, concurrencyExceeded } from '../throttling/concurrency-limiter.ts';
-import type { OperationHandlers, OperationRequest, OperationResult } from './operations.ts';
+import type { OperationHandlers, OperationRequest, OperationResult, StreamResult } from './operations.ts';
 
 export interface DispatchDeps {
   handlers: OperationHandlers;
   concurrency: ConcurrencyLimiter;
 }
 
-type Handler = (request: OperationRequest<OperationId>) => Promise<OperationResult<OperationId>>;
+type Result = OperationResult<OperationId> | StreamResult;
+type Handler = (request: OperationRequest<OperationId>) => Promise<Result>;
 
 export function dispatch(deps: DispatchDeps): RequestHandler {
   const handlers = deps.handlers as unknown as Record<OperationId, Handler>;
@@ -50,7 +51,7 @@ export function dispatch(deps: DispatchDeps): RequestHandler {
         release?.();
         // Response validation (when on) throws from here: still the error handler's to answer.
         try {
-          send(res, result);
+          send(res, result as BodyResult | StreamResult);
         } catch (error) {
           next(error);
         }
@@ -69,7 +70,7 @@ function handle(
   res: Response,
   params: Record<string, unknown>,
   credential: Credential | undefined,
-): Promise<OperationResult<OperationId>> {
+): Promise<Result> {
   return handler(
     new HandlerRequest(
       params,
@@ -96,6 +97,10 @@ class HandlerRequest {
   readonly credential: Credential | undefined;
   readonly requestId: string;
   readonly #res: Response;
+
+  get headers(): Request['headers'] {
+    return this.#res.req.headers;
+  }
 
   constructor(
     params: Record<string, unknown>,
@@ -146,11 +151,25 @@ function inFlightPool(credential: Credential, pathParams: Readonly<Record<string
   return titleId === undefined ? credential.subject : `${credential.subject}\u0000${titleId}`;
 }
 
-function send(
-  res: Response,
-  result: { status: number; body: unknown; contentType?: string; headers?: Readonly<Record<string, string>> },
-) {
+interface BodyResult {
+  status: number;
+  body: unknown;
+  contentType?: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+function send(res: Response, result: BodyResult | StreamResult) {
   res.status(result.status);
+  if ('start' in result) {
+    // setHeader, not Express's set: it would add a charset to the media type.
+    res.setHeader('Content-Type', result.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    // Proxies that buffer responses (nginx) would hold the events back.
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    result.start(res);
+    return;
+  }
   if (result.headers) res.set(result.headers);
   if (result.body === undefined) res.end();
   else if (result.contentType) res.type(result.contentType).send(result.body);

@@ -8,16 +8,21 @@ import type { Contract } from '../contract.ts';
 import { ServiceError } from '../errors.ts';
 import type { Endpoints } from '../invites/endpoints.ts';
 import { activationUri, type Endpoint, type Invite } from '../invites/invite.ts';
+import type { InviteStreams } from '../invites/invite-streams.ts';
 import type { SendServerInvite } from '../invites/send-server-invite.ts';
 import type { Lifecycle } from '../lifecycle.ts';
-import type { MetricsExposition } from '../observability/metrics.ts';
+import type { Metrics, MetricsExposition } from '../observability/metrics.ts';
 import { docsPage } from './docs-page.ts';
+import { EventStreamSink } from './event-stream.ts';
 import type { OperationHandlers } from './operations.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
 
 export interface HandlerDeps {
   sendServerInvite: SendServerInvite;
   endpoints: Endpoints;
+  streams: InviteStreams;
+  /** Counts the events streams send. */
+  metrics: Metrics;
   lifecycle: Lifecycle;
   contract: Contract;
   /** Where an invite the contract would not let through is reported (by id, never its content). */
@@ -52,6 +57,19 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
       return endpoints
         .receive({ credential, ...params }, query.waitSeconds ?? 0, departure, deliverable)
         .then((invites) => ({ status: 200, body: { invites: invites.map(toApiInvite) } }));
+    },
+
+    async receiveInviteStream({ params, headers, credential, departure }) {
+      const lastEventId = headers['last-event-id'];
+      const cursor = typeof lastEventId === 'string' ? Number(lastEventId) : undefined;
+      const opening = await deps.streams.open({ credential, ...params }, cursor, deliverable);
+      return {
+        status: 200,
+        contentType: 'text/event-stream',
+        start(res) {
+          opening.start(new EventStreamSink(res, toApiInvite, deps.metrics, Math.random), departure);
+        },
+      };
     },
 
     async acknowledgeInvite({ params, credential }) {

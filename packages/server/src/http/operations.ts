@@ -1,5 +1,6 @@
 // Operation handlers keyed by the contract's operationIds. The mapped type makes an operation
 // added to the spec fail type-checking until it has a handler; the types come from the spec.
+import type { ServerResponse } from 'node:http';
 import type { OperationId, operations, PathParams, QueryParams, RequestBody } from '@server-invites/types';
 import type { Credential } from '../credentials/claims.ts';
 import type { Departure } from '../invites/waiting-room.ts';
@@ -22,9 +23,24 @@ export type OperationResult<Op extends OperationId> = {
   };
 }[Status<Op>];
 
+/**
+ * The success of an operation whose answer is a stream of events written over time (Server-Sent
+ * Events), not a body: its head is written, then `start` takes over the response.
+ */
+export interface StreamResult {
+  status: 200;
+  contentType: string;
+  start(res: ServerResponse): void;
+}
+
+/** The operations that answer success with a stream. */
+type Streamed = 'receiveInviteStream';
+
 export interface OperationRequest<Op extends OperationId> {
   params: PathParams<Op>;
   query: QueryParams<Op>;
+  /** Request headers, by their names in lower case. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   body: RequestBody<Op>;
   /** The verified caller, for operations the contract secures. */
   credential: Credential | undefined;
@@ -34,5 +50,7 @@ export interface OperationRequest<Op extends OperationId> {
 }
 
 export type OperationHandlers = {
-  [Op in OperationId]: (request: OperationRequest<Op>) => Promise<OperationResult<Op>>;
+  [Op in OperationId]: (
+    request: OperationRequest<Op>,
+  ) => Promise<Op extends Streamed ? StreamResult : OperationResult<Op>>;
 };

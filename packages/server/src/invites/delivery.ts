@@ -7,6 +7,12 @@ import type { Endpoint, Invite } from './invite.ts';
 export type EndpointKey = string;
 export const endpointKey = (xuid: string, endpointId: string): EndpointKey => `${xuid}/${endpointId}`;
 
+/**
+ * An invite as a queue holds it: with its place among its user's invites, which only grows (a
+ * stream's cursor: invites after it are new to the device).
+ */
+export type QueuedInvite = Invite & { seq: number };
+
 /** What one send did to the queues. */
 export interface DeliveryReceipt {
   /** The endpoints whose queues received an invite of this send. */
@@ -55,7 +61,7 @@ export interface EndpointInbox {
   /** Removes the endpoint and its queue; removing an unknown endpoint is not an error. */
   unregister(xuid: string, endpointId: string): Promise<void>;
   /** The live invites queued for a live endpoint, oldest first; undefined if not registered. */
-  pending(xuid: string, endpointId: string): Promise<Invite[] | undefined>;
+  pending(xuid: string, endpointId: string): Promise<QueuedInvite[] | undefined>;
   /** Takes the invite off the endpoint's queue; false if it was not pending there. */
   acknowledge(xuid: string, endpointId: string, inviteId: string): Promise<boolean>;
 }

@@ -112,17 +112,18 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
 }
 
 /** Only the user's own credential may act on the user's endpoints. */
-function authorize({ credential, xuid }: EndpointTarget): void {
+export function authorize({ credential, xuid }: EndpointTarget): void {
   if (credential?.kind !== 'user' || credential.xuid !== xuid) {
     throw ServiceError.authorization(`the credential may not act for user ${xuid}`);
   }
 }
 
-function waitRefused(random: () => number): ServiceError {
+/** The answer to a device the room has no place for (a poll that would wait, or a stream). */
+export function waitRefused(random: () => number, stream = false): ServiceError {
   const { min, max } = WAIT_REFUSED_RETRY_AFTER_SECONDS;
   return new ServiceError(
     'ServiceUnavailable',
-    'this instance holds as many waiting devices as it can; retry after Retry-After seconds, or poll without waitSeconds',
+    `this instance holds as many waiting devices as it can; retry after Retry-After seconds${stream ? '' : ', or poll without waitSeconds'}`,
     { retryAfterSeconds: min + Math.floor(random() * (max - min + 1)) },
   );
 }

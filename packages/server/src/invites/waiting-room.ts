@@ -3,8 +3,9 @@
 // 30 s; the room holds at most `capacity` of them, and a device past that is refused rather than
 // left to exhaust the replica's memory.
 //
-// A waiting device costs the room one Waiter and its promise: no closure, no per-wait timer
-// callback, no listener wrapper (packages/bench/findings.md, capacity pass).
+// A long poll costs the room one Waiter and its promise: no closure, no per-wait timer callback,
+// no listener wrapper (packages/bench/findings.md, capacity pass). A stream is a member that stays
+// until it leaves (invites/invite-streams.ts).
 import type { EndpointKey } from './delivery.ts';
 
 /** Starts and cancels the timers that end waits. Injected so that tests never really wait. */
@@ -37,8 +38,20 @@ export interface Wait {
   leave(): void;
 }
 
+/**
+ * A device that stays in the room until it leaves (a stream), woken each time its endpoint
+ * receives an invite.
+ */
+export interface Member {
+  readonly key: EndpointKey;
+  /** The endpoint received invites. */
+  wake(): void;
+  /** The replica is draining: the member must end (and leave). */
+  evict(): void;
+}
+
 export interface WaitingRoom {
-  /** Devices waiting now. */
+  /** Devices waiting now (waits and members). */
   readonly size: number;
   readonly capacity: number;
   /**
@@ -47,14 +60,18 @@ export interface WaitingRoom {
    * room is closed, waits end at once.
    */
   enter(key: EndpointKey, timeoutMs: number, departure?: Departure): Wait | undefined;
-  /** Ends the waits of these endpoints. */
+  /** Admits a member until it leaves (`leave`); false when the room is full or closed. */
+  admit(member: Member): boolean;
+  /** A member leaves; idempotent. */
+  leave(member: Member): void;
+  /** Ends the waits of these endpoints, and wakes their members. */
   wake(keys: readonly EndpointKey[]): void;
   /** Ends every wait, and every later one at once: the replica is draining. */
   close(): void;
 }
 
-/** One waiting device. */
-export class Waiter implements Wait {
+/** One waiting device (a long poll): in the room until woken, timed out or gone. */
+export class Waiter implements Wait, Member {
   readonly ended: Promise<void>;
   readonly key: EndpointKey;
   #resolve!: () => void;
@@ -78,12 +95,20 @@ export class Waiter implements Wait {
     this.#resolve();
   }
 
+  wake(): void {
+    this.#resolve();
+  }
+
+  evict(): void {
+    this.#resolve();
+  }
+
   leave(): void {
     if (!this.#inside) return;
     this.#inside = false;
     this.#resolve();
     this.#room.timers.clear(this.#timer);
-    this.#room.remove(this);
+    this.#room.leave(this);
   }
 }
 
@@ -94,8 +119,8 @@ function expire(waiter: Waiter): void {
 class Room implements WaitingRoom {
   readonly capacity: number;
   readonly timers: Timers;
-  /** Most endpoints have one waiting device; a Set only where several poll the same endpoint. */
-  readonly #byKey = new Map<EndpointKey, Waiter | Set<Waiter>>();
+  /** Most endpoints have one waiting device; a Set only where several wait on the same endpoint. */
+  readonly #byKey = new Map<EndpointKey, Member | Set<Member>>();
   #size = 0;
   #closed = false;
 
@@ -111,39 +136,48 @@ class Room implements WaitingRoom {
   enter(key: EndpointKey, timeoutMs: number, departure?: Departure): Wait | undefined {
     if (this.#size >= this.capacity) return undefined;
     const waiter = new Waiter(this, key, timeoutMs, departure);
-    this.#size += 1;
-    const present = this.#byKey.get(key);
-    if (present === undefined) this.#byKey.set(key, waiter);
-    else if (present instanceof Set) present.add(waiter);
-    else this.#byKey.set(key, new Set([present, waiter]));
+    this.#add(waiter);
     if (this.#closed || departure?.departed) waiter.end();
     return waiter;
   }
 
-  remove(waiter: Waiter): void {
+  admit(member: Member): boolean {
+    if (this.#closed || this.#size >= this.capacity) return false;
+    this.#add(member);
+    return true;
+  }
+
+  #add(member: Member): void {
+    this.#size += 1;
+    const present = this.#byKey.get(member.key);
+    if (present === undefined) this.#byKey.set(member.key, member);
+    else if (present instanceof Set) present.add(member);
+    else this.#byKey.set(member.key, new Set([present, member]));
+  }
+
+  leave(member: Member): void {
+    const present = this.#byKey.get(member.key);
+    if (present === member) this.#byKey.delete(member.key);
+    else if (present instanceof Set && present.delete(member)) {
+      if (present.size === 1) this.#byKey.set(member.key, present.values().next().value as Member);
+    } else return;
     this.#size -= 1;
-    const present = this.#byKey.get(waiter.key);
-    if (present === waiter) this.#byKey.delete(waiter.key);
-    else if (present instanceof Set) {
-      present.delete(waiter);
-      if (present.size === 1) this.#byKey.set(waiter.key, present.values().next().value as Waiter);
-    }
   }
 
   wake(keys: readonly EndpointKey[]): void {
     for (const key of keys) {
       const present = this.#byKey.get(key);
       if (present === undefined) continue;
-      if (present instanceof Set) for (const waiter of present) waiter.end();
-      else present.end();
+      if (present instanceof Set) for (const member of [...present]) member.wake();
+      else present.wake();
     }
   }
 
   close(): void {
     this.#closed = true;
-    for (const present of this.#byKey.values()) {
-      if (present instanceof Set) for (const waiter of present) waiter.end();
-      else present.end();
+    for (const present of [...this.#byKey.values()]) {
+      if (present instanceof Set) for (const member of [...present]) member.evict();
+      else present.evict();
     }
   }
 }

@@ -48,6 +48,12 @@ export function instrumentWaitingRoom(room: WaitingRoom, metrics: Metrics): Wait
       if (!wait) metrics.capacityRefused('waiting_devices');
       return wait;
     },
+    admit(member) {
+      const admitted = room.admit(member);
+      if (!admitted) metrics.capacityRefused('waiting_devices');
+      return admitted;
+    },
+    leave: (member) => room.leave(member),
     wake: (keys) => room.wake(keys),
     close: () => room.close(),
   };

@@ -7,8 +7,8 @@ export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
 
 export type LimitType = 'Rate' | 'Concurrency';
 
-/** What the replica holds, each within a cap (capacity.ts). */
-export type HeldResource = 'connections' | 'waiting_devices';
+/** What the replica holds (capacity.ts caps connections and waiting devices; streams are waiting devices). */
+export type HeldResource = 'connections' | 'waiting_devices' | 'streams';
 /** What a caller can be refused for being past a cap. */
 export type CappedResource = HeldResource | 'endpoints' | 'pipelined_requests' | 'request_bodies';
 
@@ -36,8 +36,10 @@ export interface Metrics {
   invitesExpired(count: number): void;
   /** `window`: the rate window that set the wait, or `in_flight` for the concurrency limit. */
   requestThrottled(limitType: LimitType, window: string): void;
-  /** Reports what the replica holds, read at each scrape, and its cap. */
-  holding(resource: HeldResource, read: () => number, cap: number): void;
+  /** Reports what the replica holds, read at each scrape, and its cap if it has one of its own. */
+  holding(resource: HeldResource, read: () => number, cap?: number): void;
+  /** A stream sent an event: an invite, or a heartbeat. */
+  streamEvent(kind: 'invite' | 'heartbeat'): void;
   /** A caller refused (or a connection closed) for being past a cap. */
   capacityRefused(resource: CappedResource): void;
   /** An idle keep-alive connection closed so that a new caller could be served. */
@@ -61,5 +63,6 @@ export const disabledMetrics: Metrics = Object.freeze({
   holding: nothing,
   capacityRefused: nothing,
   idleConnectionClosed: nothing,
+  streamEvent: nothing,
   storeOperation: nothing,
 });

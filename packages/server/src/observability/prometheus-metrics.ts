@@ -64,7 +64,24 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const held: Record<HeldResource, { read: () => number }> = {
     connections: { read: () => 0 },
     waiting_devices: { read: () => 0 },
+    streams: { read: () => 0 },
   };
+  new Gauge({
+    name: 'invite_streams_open',
+    help: 'Invite streams (Server-Sent Events) open now; each is also a waiting device.',
+    registers: [registry],
+    collect() {
+      this.set(held.streams.read());
+    },
+  });
+  const streamEvents = new Counter({
+    name: 'stream_events_total',
+    help: 'Events sent on invite streams, by event (invite, heartbeat).',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  const streamInvites = streamEvents.labels({ event: 'invite' });
+  const streamHeartbeats = streamEvents.labels({ event: 'heartbeat' });
   new Gauge({
     name: 'long_polls_waiting',
     help: 'Devices waiting for an invite now (long polls).',
@@ -147,8 +164,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     requestThrottled: (limitType, window) => throttled.inc({ limit_type: limitType, window }),
     holding(resource, read, cap) {
       held[resource].read = read;
-      capacityLimit.set({ resource }, cap);
+      if (cap !== undefined) capacityLimit.set({ resource }, cap);
     },
+    streamEvent: (kind) => (kind === 'invite' ? streamInvites : streamHeartbeats).inc(),
     capacityRefused: (resource) => refusals.inc({ resource }),
     idleConnectionClosed: () => idleClosed.inc(),
     storeOperation(store, operation, durationSeconds, failed) {

@@ -42,6 +42,22 @@ export function invite(invitedUser: string, overrides: Partial<Invite> = {}): In
   };
 }
 
+/**
+ * The invites pending for an endpoint as sent, without the sequence the store gives each: checked
+ * here to increase oldest first, and tested on its own below.
+ */
+async function pendingOf(
+  store: InviteStore,
+  xuid: string,
+  endpointId: string,
+): Promise<Invite[] | undefined> {
+  const invites = await store.pending(xuid, endpointId);
+  if (invites === undefined) return undefined;
+  const seqs = invites.map((invite) => invite.seq);
+  expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+  return invites.map(({ seq: _seq, ...invite }) => invite);
+}
+
 export function describeInviteStoreContract(name: string, factory: StoreFactory): void {
   describe(`${name} invite store (the store contract)`, () => {
     const stores: InviteStore[] = [];
@@ -98,18 +114,18 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       const sent = invite(A, { platform: 'XboxOne' });
       const { reached } = await store.deliver([sent, invite(B)]);
       expect(reached.sort()).toEqual([`${A}/console`, `${A}/phone`]);
-      expect(await store.pending(A, 'console')).toEqual([sent]);
-      expect(await store.pending(A, 'phone')).toEqual([sent]);
+      expect(await pendingOf(store, A, 'console')).toEqual([sent]);
+      expect(await pendingOf(store, A, 'phone')).toEqual([sent]);
     });
 
     it('stores nothing for an invitee with no live endpoint', async () => {
       const { store } = await setup();
       expect(await store.deliver([invite(B)])).toEqual({ reached: [], dropped: 0 });
       expect(await store.pendingFor(B)).toEqual([]);
-      expect(await store.pending(B, 'anything')).toBeUndefined();
+      expect(await pendingOf(store, B, 'anything')).toBeUndefined();
       // Registering afterwards does not bring back what was sent before.
       await store.register({ xuid: B, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
-      expect(await store.pending(B, 'phone')).toEqual([]);
+      expect(await pendingOf(store, B, 'phone')).toEqual([]);
     });
 
     it('queues for an endpoint only the invites sent after it registered', async () => {
@@ -120,8 +136,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
       const after = invite(A);
       await store.deliver([after]);
-      expect(await store.pending(A, 'console')).toEqual([before, after]);
-      expect(await store.pending(A, 'phone')).toEqual([after]);
+      expect(await pendingOf(store, A, 'console')).toEqual([before, after]);
+      expect(await pendingOf(store, A, 'phone')).toEqual([after]);
       expect(await store.pendingFor(A)).toEqual([before, after]);
     });
 
@@ -134,8 +150,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       expect(await store.acknowledge(A, 'console', sent.id)).toBe(true);
       expect(await store.acknowledge(A, 'console', sent.id)).toBe(false);
       expect(await store.acknowledge(A, 'console', invite(A).id)).toBe(false);
-      expect(await store.pending(A, 'console')).toEqual([]);
-      expect(await store.pending(A, 'phone')).toEqual([sent]);
+      expect(await pendingOf(store, A, 'console')).toEqual([]);
+      expect(await pendingOf(store, A, 'phone')).toEqual([sent]);
     });
 
     it('hides expired invites at once and deletes them on sweep', async () => {
@@ -146,7 +162,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.deliver([sent]);
       await store.deliver([kept]);
       advance(1000);
-      expect(await store.pending(A, 'console')).toEqual([kept]);
+      expect(await pendingOf(store, A, 'console')).toEqual([kept]);
       expect(await store.acknowledge(A, 'console', sent.id)).toBe(false);
       expect(await store.sweep()).toEqual({ expiredInvites: 1, expiredEndpoints: 0 });
       expect(await store.pendingFor(A)).toEqual([kept]);
@@ -158,7 +174,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
       await store.deliver([invite(A, { expiresAtMs: NOW + 3_600_000 })]);
       advance(60_000);
-      expect(await store.pending(A, 'console')).toBeUndefined();
+      expect(await pendingOf(store, A, 'console')).toBeUndefined();
       expect(await store.deliver([invite(A)])).toEqual({ reached: [], dropped: 0 });
       expect(await store.sweep()).toEqual({ expiredInvites: 0, expiredEndpoints: 1 });
       const again = await store.register({
@@ -168,7 +184,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         ttlSeconds: 60,
       });
       expect(again).toMatchObject({ created: true });
-      expect(await store.pending(A, 'console')).toEqual([]);
+      expect(await pendingOf(store, A, 'console')).toEqual([]);
     });
 
     it('bounds a user at the limit: the oldest invites give way first, and each send reports how many', async () => {
@@ -180,7 +196,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       for (const sent of [first, second, third]) receipts.push(await store.deliver([sent]));
       expect(receipts.map((receipt) => receipt.dropped)).toEqual([0, 0, 1]);
       for (const endpointId of ['console', 'phone']) {
-        expect((await store.pending(A, endpointId))?.map((i) => i.id)).toEqual([second.id, third.id]);
+        expect((await pendingOf(store, A, endpointId))?.map((i) => i.id)).toEqual([second.id, third.id]);
       }
       expect(await store.acknowledge(A, 'console', first.id)).toBe(false);
     });
@@ -192,7 +208,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       let dropped = 0;
       for (const one of sent) dropped += (await store.deliver([one])).dropped;
       expect(dropped).toBe(5);
-      const pending = await store.pending(A, 'console');
+      const pending = await pendingOf(store, A, 'console');
       expect(pending?.map((i) => i.id)).toEqual(sent.slice(5).map((i) => i.id));
     });
 
@@ -203,7 +219,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       for (const endpointId of ['a', 'b', 'c'])
         expect(await register(endpointId)).toMatchObject({ created: true });
       expect(await register('d')).toEqual({ full: true });
-      expect(await store.pending(A, 'd')).toBeUndefined();
+      expect(await pendingOf(store, A, 'd')).toBeUndefined();
       // Another user is not affected, and a refresh at the cap is never refused.
       expect(
         await store.register({ xuid: B, endpointId: 'd', platform: 'Win32', ttlSeconds: 60 }),
@@ -225,8 +241,27 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       expect(
         await store.register({ xuid: A, endpointId: 'newer', platform: 'Win32', ttlSeconds: 600 }),
       ).toMatchObject({ created: true });
-      expect(await store.pending(A, 'old')).toBeUndefined();
+      expect(await pendingOf(store, A, 'old')).toBeUndefined();
       expect((await store.deliver([invite(A)])).reached.sort()).toEqual([`${A}/new`, `${A}/newer`]);
+    });
+
+    it('gives each queued invite a sequence that only grows, the same on every endpoint of its user', async () => {
+      const { store } = await setup();
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+      const [first] = (await store.pending(A, 'console')) ?? [];
+      expect(first).toBeUndefined();
+      await store.deliver([invite(A)]);
+      await store.register({ xuid: A, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 });
+      await store.deliver([invite(A)]);
+      await store.deliver([invite(A)]);
+      const onConsole = (await store.pending(A, 'console'))?.map((queued) => queued.seq) ?? [];
+      const onPhone = (await store.pending(A, 'phone'))?.map((queued) => queued.seq) ?? [];
+      expect(onConsole).toHaveLength(3);
+      expect(onConsole[0]).toBeLessThan(onConsole[1] as number);
+      expect(onConsole[1]).toBeLessThan(onConsole[2] as number);
+      expect(onPhone).toEqual(onConsole.slice(1));
+      // A read does not change them.
+      expect((await store.pending(A, 'console'))?.map((queued) => queued.seq)).toEqual(onConsole);
     });
 
     it('removes an unregistered endpoint and its queue; unregistering again is not an error', async () => {
@@ -235,7 +270,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.deliver([invite(A)]);
       await store.unregister(A, 'console');
       await store.unregister(A, 'console');
-      expect(await store.pending(A, 'console')).toBeUndefined();
+      expect(await pendingOf(store, A, 'console')).toBeUndefined();
       const again = await store.register({
         xuid: A,
         endpointId: 'console',
@@ -243,7 +278,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         ttlSeconds: 60,
       });
       expect(again).toMatchObject({ created: true });
-      expect(await store.pending(A, 'console')).toEqual([]);
+      expect(await pendingOf(store, A, 'console')).toEqual([]);
     });
 
     it('delivers a 16-invitee send to all 48 endpoints of its invitees', async () => {
@@ -258,7 +293,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       const receipt = await store.deliver(batch);
       expect(receipt.reached).toHaveLength(48);
       expect(receipt.dropped).toBe(0);
-      for (const [i, xuid] of invitees.entries()) expect(await store.pending(xuid, 'b')).toEqual([batch[i]]);
+      for (const [i, xuid] of invitees.entries())
+        expect(await pendingOf(store, xuid, 'b')).toEqual([batch[i]]);
     });
 
     it('resolves sends made together each with its own endpoints', async () => {
@@ -271,8 +307,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         { reached: [`${A}/console`], dropped: 0 },
         { reached: [`${B}/phone`], dropped: 0 },
       ]);
-      expect(await store.pending(A, 'console')).toEqual([toA]);
-      expect(await store.pending(B, 'phone')).toEqual([toB]);
+      expect(await pendingOf(store, A, 'console')).toEqual([toA]);
+      expect(await pendingOf(store, B, 'phone')).toEqual([toB]);
     });
 
     it('gives every send made together to the same player all of that player’s endpoints', async () => {
@@ -284,8 +320,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       const bothOfA = [`${A}/console`, `${A}/phone`];
       expect(receipts.map((receipt) => [...receipt.reached].sort())).toEqual([bothOfA, bothOfA, bothOfA]);
       const toA = sends.flat().filter((sent) => sent.invitedUser === A);
-      expect(await store.pending(A, 'console')).toEqual(toA);
-      expect(await store.pending(A, 'phone')).toEqual(toA);
+      expect(await pendingOf(store, A, 'console')).toEqual(toA);
+      expect(await pendingOf(store, A, 'phone')).toEqual(toA);
       expect(await store.pendingFor(B)).toEqual([]);
     });
 
@@ -296,7 +332,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       const without = invite(A, { connectionString: 'x'.repeat(512) });
       await store.deliver([withPlatform]);
       await store.deliver([without]);
-      expect(await store.pending(A, 'console')).toEqual([withPlatform, without]);
+      expect(await pendingOf(store, A, 'console')).toEqual([withPlatform, without]);
     });
   });
 }

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteInviteStore } from '../../src/backends/sqlite/sqlite-invite-store.ts';
-import type { InviteStore } from '../../src/invites/delivery.ts';
+import type { InviteStore, QueuedInvite } from '../../src/invites/delivery.ts';
 import type { Invite } from '../../src/invites/invite.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
@@ -14,7 +14,7 @@ import { devicesWaiting } from '../support/waiting.ts';
 const USER = '2814613569642996';
 
 /** The SQLite store, except that every pending queue of USER holds `poison` first. */
-function storeWithPoison(poison: Invite): InviteStore {
+function storeWithPoison(poison: QueuedInvite): InviteStore {
   const store = createSqliteInviteStore({
     path: ':memory:',
     clock: { now: () => Date.now() },
@@ -36,7 +36,7 @@ function storeWithPoison(poison: Invite): InviteStore {
   };
 }
 
-function poisoned(change: Partial<Invite>): Invite {
+function poisoned(change: Partial<Invite>): QueuedInvite {
   const now = Date.now();
   return {
     id: '00000000-0000-4000-8000-000000000000',
@@ -46,6 +46,8 @@ function poisoned(change: Partial<Invite>): Invite {
     connectionString: '',
     createdAtMs: now,
     expiresAtMs: now + 3_600_000,
+    // Before every invite the store hands out.
+    seq: 0,
     ...change,
   };
 }

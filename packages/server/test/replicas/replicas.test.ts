@@ -118,6 +118,39 @@ describe.each([
     expect(wokenAfterMs).toBeLessThan(1000);
   });
 
+  it('delivers a send through one replica to a stream held by another within a second', async () => {
+    const { xuid, authorization } = await player();
+    expect((await register(at(0), xuid, 'tv', authorization, 'Win32')).status).toBe(201);
+    const controller = new AbortController();
+    const stream = await fetch(`${endpoint(at(1), xuid, 'tv')}/invites/stream`, {
+      headers: { authorization },
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+    if (!reader) throw new Error('the stream has no body');
+    let received = '';
+    const invited = (async () => {
+      while (!received.includes('event: invite')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before the invite: ${received}`);
+        received += value;
+      }
+      return performance.now();
+    })();
+    await waitFor(async () => sample(await scrape(at(1).url), 'invite_streams_open') > 0, 5000);
+    const sentAt = performance.now();
+    const sent = await send(at(2), {
+      invitedUsers: [xuid],
+      sender: '2533274792693551',
+      connectionString: 'streamed',
+    });
+    expect(sent.status).toBe(204);
+    expect((await invited) - sentAt).toBeLessThan(1000);
+    expect(received).toContain('"connectionString":"streamed"');
+    controller.abort();
+  });
+
   it('holds an acknowledgement and an unregistration made through one replica on the others', async () => {
     const { xuid, authorization } = await player();
     expect((await register(at(0), xuid, 'console', authorization, 'Scarlett')).status).toBe(201);

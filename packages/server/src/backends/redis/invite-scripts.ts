@@ -66,13 +66,22 @@ const scripts = {
   unregister: `redis.call('HDEL', KEYS[1], ARGV[1])
     redis.call('DEL', KEYS[2])
     return 1`,
-  // KEYS: ep, inv, queue. ARGV: endpointId, now. nil when the endpoint is not live.
+  // KEYS: ep, inv, queue. ARGV: endpointId, now. nil when the endpoint is not live; else each
+  // queued invite's JSON followed by its sequence (a stream's cursor).
   pending: `${expiryOf}
     local cur = redis.call('HGET', KEYS[1], ARGV[1])
     if not cur or expiry(cur) <= tonumber(ARGV[2]) then return false end
-    local ids = redis.call('ZRANGE', KEYS[3], 0, -1)
-    if #ids == 0 then return {} end
-    return redis.call('HMGET', KEYS[2], unpack(ids))`,
+    local queued = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
+    if #queued == 0 then return {} end
+    local ids = {}
+    for i = 1, #queued, 2 do ids[#ids + 1] = queued[i] end
+    local values = redis.call('HMGET', KEYS[2], unpack(ids))
+    local reply = {}
+    for i = 1, #ids do
+      reply[#reply + 1] = values[i]
+      reply[#reply + 1] = queued[i * 2]
+    end
+    return reply`,
   // KEYS: exp, queue. ARGV: inviteId, now.
   acknowledge: `local e = redis.call('ZSCORE', KEYS[1], ARGV[1])
     if not e or tonumber(e) <= tonumber(ARGV[2]) then return 0 end

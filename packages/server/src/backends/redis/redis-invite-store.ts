@@ -25,6 +25,7 @@ import {
   type EndpointKey,
   endpointKey,
   type InviteStore,
+  type QueuedInvite,
 } from '../../invites/delivery.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { type RedisClient, redisUnavailable } from './connection.ts';
@@ -65,6 +66,19 @@ export interface RedisInviteStoreOptions {
 
 /** The stored form: the invite as the contract's domain type holds it. */
 const encode = (invite: Invite) => JSON.stringify(invite);
+
+/** The pending script's reply: each invite's JSON followed by its sequence in the queue. */
+function decodeQueued(values: unknown, now: number): QueuedInvite[] {
+  if (!Array.isArray(values)) return [];
+  const invites: QueuedInvite[] = [];
+  for (let i = 0; i + 1 < values.length; i += 2) {
+    const value: unknown = values[i];
+    if (typeof value !== 'string') continue;
+    const invite = JSON.parse(value) as Invite;
+    if (invite.expiresAtMs > now) invites.push({ ...invite, seq: Number(values[i + 1]) });
+  }
+  return invites;
+}
 
 function decodeLive(values: unknown, now: number): Invite[] {
   if (!Array.isArray(values)) return [];
@@ -170,7 +184,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           endpointId,
           now,
         );
-        return values === null ? undefined : decodeLive(values, now);
+        return values === null ? undefined : decodeQueued(values, now);
       });
     },
 

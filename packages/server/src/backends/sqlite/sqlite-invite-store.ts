@@ -12,12 +12,14 @@ import {
   type EndpointKey,
   endpointKey,
   type InviteStore,
+  type QueuedInvite,
   type Registration,
 } from '../../invites/delivery.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { prepareSchema } from './sqlite-schema.ts';
 
 interface InviteRow {
+  seq: number;
   id: string;
   title_id: number;
   sender: string;
@@ -38,6 +40,8 @@ const toInvite = (row: InviteRow): Invite => ({
   createdAtMs: row.created_at,
   expiresAtMs: row.expires_at,
 });
+
+const toQueuedInvite = (row: InviteRow): QueuedInvite => ({ ...toInvite(row), seq: Number(row.seq) });
 
 interface WaitingSend {
   invites: readonly Invite[];
@@ -302,7 +306,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       const now = clock.now();
       return guarded(() => {
         if (sql.liveEndpoint.get(xuid, endpointId, now) === undefined) return undefined;
-        return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toInvite);
+        return (sql.queued.all(xuid, endpointId, now) as unknown as InviteRow[]).map(toQueuedInvite);
       });
     },
 

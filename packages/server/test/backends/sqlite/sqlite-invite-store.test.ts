@@ -82,7 +82,7 @@ describe('SQLite invite store', () => {
     first.store.close();
 
     const second = setup(path);
-    expect(await second.store.pending(A, 'console')).toEqual([sent]);
+    expect(await second.store.pending(A, 'console')).toMatchObject([sent]);
     second.store.close();
   });
 });
@@ -188,7 +188,7 @@ describe('SQLite invite store, its file over time', () => {
     expect(await store.acknowledge(A, 'console', '00000000-0000-4000-8000-000000000003')).toBe(true);
     const next = invite(A, at());
     await store.deliver([next]);
-    expect(await store.pending(A, 'phone')).toEqual([next]);
+    expect(await store.pending(A, 'phone')).toMatchObject([next]);
     expect((await store.pending(A, 'console'))?.map((one) => one.id)).toEqual([
       '00000000-0000-4000-8000-000000000001',
       next.id,
@@ -223,8 +223,8 @@ describe('SQLite invite store, its file over time', () => {
 /** Delivers `next` and expects it, alone, in the queues of both of A's endpoints. */
 async function expectDeliveredToBoth(store: InviteStore, next: Invite): Promise<void> {
   await store.deliver([next]);
-  expect(await store.pending(A, 'phone')).toEqual([next]);
-  expect(await store.pending(A, 'console')).toEqual([next]);
+  expect(await store.pending(A, 'phone')).toMatchObject([next]);
+  expect(await store.pending(A, 'console')).toMatchObject([next]);
 }
 
 /** The schema before versions were recorded (user_version 0), as the service created it. */
