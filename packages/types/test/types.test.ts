@@ -22,6 +22,7 @@ describe('generated contract types', () => {
       | 'registerEndpoint'
       | 'unregisterEndpoint'
       | 'receiveInvites'
+      | 'receiveInviteStream'
       | 'acknowledgeInvite'
     >();
   });
