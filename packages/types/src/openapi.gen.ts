@@ -157,7 +157,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -200,7 +200,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -241,7 +241,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
                 /** @description The invite's id, as received. */
                 inviteId: components["parameters"]["InviteIdPath"];
@@ -307,7 +307,10 @@ export interface components {
             platform?: components["schemas"]["Platform"];
         };
         /**
-         * @description 1 to 64 letters, digits, '.', '_', '~' or '-'.
+         * @description 1 to 64 letters, digits, '.', '_', '~' or '-', other than '.' and '..'. Those two are dot
+         *     segments: URL resolution (fetch, browsers, generated clients) removes them from a path
+         *     before it is sent, so an endpoint so named could be registered by a raw HTTP client but
+         *     never reached by any other (refused since 2.1.0).
          * @example living-room-console
          */
         EndpointId: string;
@@ -380,11 +383,11 @@ export interface components {
              *     `AuthorizationError`: the caller is not allowed to access the resource.
              *     `AuthenticationError`: the credential is missing or invalid (401).
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
-             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
-             *     `ServiceUnavailable` (503).
+             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `ExpectationFailed` (417),
+             *     `InternalServerError` (500), `NotImplemented` (501), `ServiceUnavailable` (503).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "InternalServerError" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "ExpectationFailed" | "InternalServerError" | "NotImplemented" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -476,7 +479,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /** @description The request body is not `application/json` in UTF-8 (its media type, its charset, or its bytes). */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -526,7 +529,7 @@ export interface components {
     parameters: {
         /** @description The user's XUID; must be the XUID of the caller's user credential. */
         XuidPath: components["schemas"]["Xuid"];
-        /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+        /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
         EndpointId: components["schemas"]["EndpointId"];
         /** @description The invite's id, as received. */
         InviteIdPath: components["schemas"]["InviteId"];
@@ -783,7 +786,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The invite. `Content-Type` must be `application/json` (a charset is accepted). */
+        /**
+         * @description The invite. `Content-Type` must be `application/json`; a `charset` parameter, if any,
+         *     must name UTF-8 (`utf-8` or `utf8`), and the body must be valid UTF-8.
+         */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SendServerInviteRequest"];
@@ -837,7 +843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not `application/json`. */
+            /** @description The request body is not `application/json` in UTF-8 (its media type, its charset, or its bytes). */
             415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -903,7 +909,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -959,7 +965,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1000,7 +1006,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1041,7 +1047,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
                 /** @description The invite's id, as received. */
                 inviteId: components["parameters"]["InviteIdPath"];
@@ -1077,5 +1083,5 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "ExpectationFailed", "InternalServerError", "NotImplemented", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

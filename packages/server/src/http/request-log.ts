@@ -11,6 +11,14 @@ import { observeRequest } from '../observability/request-metrics.ts';
 /** The contract's RequestId schema. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Whether a status says the service failed. 501 says the caller asked for what the service does not
+ * implement (a transfer coding, CONNECT; http/protocol.ts): the caller's doing, logged as any refusal.
+ */
+export function isServiceFailure(status: number): boolean {
+  return status >= 500 && status !== 501;
+}
+
 export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
   const measured = metrics?.enabled ? metrics : undefined;
   return (req, res, next) => {
@@ -35,7 +43,7 @@ export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
         ...(res.locals.failure && { err: res.locals.failure }),
       };
       if (!res.writableFinished) logger.info(line, 'request aborted');
-      else if (statusCode >= 500) logger.error(line, 'request errored');
+      else if (isServiceFailure(statusCode)) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');
       if (measured) observeRequest(measured, req, res, started);
     });

@@ -2,9 +2,9 @@
 /* eslint-disable */
 /**
  * Multiplayer Activity - Send Server Invite
- * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once. - **Lengths** are counted as JSON Schema counts them, in Unicode code points: an emoji or any   other character beyond the Basic Multilingual Plane counts as one character although it is   two UTF-16 code units. Any 512 characters are a valid `connectionString` (CJK, emoji,   controls), and every value derived from it is bounded by what the largest one needs: the   `activationUri` of a 512-character connection string fits its `maxLength` (6253). - **Lone UTF-16 surrogates** (a JSON `\\ud800` escape without its pair) are not text: no UTF-8   store or URI can carry them unchanged. A `connectionString` holding one is refused (400   `RequestValidationError`) rather than delivered altered.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one; a malformed one is replaced by an id the server makes, not refused).  A request the HTTP layer cannot read is answered before it reaches any operation, with an `ErrorResponse` body, `Connection: close` and an `X-Request-Id` the server makes (the request was never read far enough to carry one of its own): 400 `RequestValidationError` for malformed HTTP (for example both `Content-Length` and `Transfer-Encoding`), 431 `RequestValidationError` for headers over the server\'s limit, and 408 `RequestTimeout` when the headers or the whole request do not arrive within the server\'s timeouts.  Browsers on other origins may call the service when the deployment lists their origins (`CORS_ORIGINS`; off by default): preflight `OPTIONS` requests are then answered as the Fetch standard specifies, for every operation, and are not operations of this contract. 
+ * A game server invites up to 16 players to join it. The invite is sent to every endpoint (device) each invited player has registered, regardless of platform.  This document is the single source of truth of the product: the server validates every request against it, the mock serves it, the types and the client are generated from it.  ## Decisions where the source page is ambiguous or wrong  - **Authorization** is typed `integer` on the source page; it is a string   (`XBL3.0 x=<userhash>;<token>`), modelled as the `XblAuth` security scheme. - **ThrottledEntity** fields are typed `string` on the source page, but the vendor\'s own   examples send numbers (`\"currentRequests\": 13`). Numbers are what clients receive, so the   numeric fields are integers here. - **AuthorizationError** is listed by the vendor under 400, not 403. This contract keeps the   vendor\'s status so that existing clients (which never retry a 400) behave the same. - **Missing or invalid credentials** are not covered by the source page; they answer 401 with   an `ErrorResponse` and `WWW-Authenticate: XBL3.0`, so that a client knows to refresh its   token (the vendor SDK refreshes and retries once on 401). - **XUIDs** are unsigned 64-bit integers written in base 10. Their pattern admits exactly   0..18446744073709551615 without leading zeros, so every tool that reads this document   (validators, mock, fuzzers, generated clients) agrees on the range. - **Unknown body properties** are rejected (400 RequestValidationError), so that a misspelt   field is never silently dropped. - **Duplicate XUIDs** in `invitedUsers` are accepted; each user is invited once. - **Lengths** are counted as JSON Schema counts them, in Unicode code points: an emoji or any   other character beyond the Basic Multilingual Plane counts as one character although it is   two UTF-16 code units. Any 512 characters are a valid `connectionString` (CJK, emoji,   controls), and every value derived from it is bounded by what the largest one needs: the   `activationUri` of a 512-character connection string fits its `maxLength` (6253). - **Lone UTF-16 surrogates** (a JSON `\\ud800` escape without its pair) are not text: no UTF-8   store or URI can carry them unchanged. A `connectionString` holding one is refused (400   `RequestValidationError`) rather than delivered altered. Its pattern says \"no lone surrogate\"   the same way in every regex engine, with or without Unicode mode: each character is either   no surrogate or a high surrogate followed by a low one (an engine that reads UTF-16 code   units sees an emoji as such a pair; one that reads code points never sees a surrogate in it). - **Bodies are UTF-8**, as JSON is (RFC 8259): a `charset` parameter other than UTF-8 (`utf-8`   or `utf8`, in any case), or bytes that are not valid UTF-8, get 415 `UnsupportedMediaType`,   never text decoded with replacement characters. - **Integer parameters** (path, query, header) are written in base 10 as JSON writes integers:   no `+`, no leading zeros, no exponent, and `-0` is refused rather than read as 0. A value   outside the parameter\'s range is refused with the range error (`must be <= 30`) whatever   its number of digits.  ## Beyond the operation  An unknown path answers 404 and a known path with a method it does not support answers 405 (with `Allow`), both with an `ErrorResponse` body (`NotFound`, `MethodNotAllowed`), whatever the request\'s headers and body (the body is not read). Every response carries `X-Request-Id` (the caller\'s, when it sent a valid one; a malformed one is replaced by an id the server makes, not refused).  `HEAD` is answered wherever `GET` is (RFC 9110), as that `GET` (status and headers) without its body; `Allow` then lists it too. The probe and documentation operations (`Operations` tag) ignore query parameters, which load balancers and cache-busting tools add; the other operations refuse a parameter they do not declare (400 `RequestValidationError`).  Requests HTTP itself refuses get an `ErrorResponse` as well, with `X-Request-Id`: an HTTP/1.1 request without `Host` 400 `RequestValidationError`; an `Expect` other than `100-continue` 417 `ExpectationFailed`; a `Transfer-Encoding` other than `chunked` (such as `gzip, chunked`) 501 `NotImplemented` (RFC 9112: the only transfer coding the server reads is chunked); a `CONNECT` request 501 `NotImplemented` (the service is no proxy).  A request the HTTP layer cannot read is answered before it reaches any operation, with an `ErrorResponse` body, `Connection: close` and an `X-Request-Id` the server makes (the request was never read far enough to carry one of its own): 400 `RequestValidationError` for malformed HTTP (for example both `Content-Length` and `Transfer-Encoding`), 431 `RequestValidationError` for headers over the server\'s limit, and 408 `RequestTimeout` when the headers or the whole request do not arrive within the server\'s timeouts. Bytes that follow a request on its connection and are not valid HTTP (for example anything after a request sent with `Connection: close`) never change that request\'s answer: it is sent, and the connection closes after it.  Browsers on other origins may call the service when the deployment lists their origins (`CORS_ORIGINS`; off by default): preflight `OPTIONS` requests are then answered as the Fetch standard specifies, for every operation, and are not operations of this contract. 
  *
- * The version of the OpenAPI document: 2.0.0
+ * The version of the OpenAPI document: 2.1.0
  * 
  *
  * NOTE: This class is auto generated by OpenAPI Generator (https://openapi-generator.tech).
@@ -45,7 +45,7 @@ export interface AcknowledgeInviteRequest {
      */
     xuid: string;
     /**
-     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`).
+     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`).
      */
     endpointId: string;
     /**
@@ -69,7 +69,7 @@ export interface ReceiveInvitesRequest {
      */
     xuid: string;
     /**
-     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`).
+     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`).
      */
     endpointId: string;
     /**
@@ -93,7 +93,7 @@ export interface RegisterEndpointRequest {
      */
     xuid: string;
     /**
-     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`).
+     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`).
      */
     endpointId: string;
     /**
@@ -117,7 +117,7 @@ export interface UnregisterEndpointRequest {
      */
     xuid: string;
     /**
-     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`).
+     * The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`).
      */
     endpointId: string;
     /**
@@ -141,7 +141,7 @@ export interface DeliveryApiInterface {
     /**
      * Creates request options for acknowledgeInvite without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
@@ -153,7 +153,7 @@ export interface DeliveryApiInterface {
      * The endpoint has the invite; it is never delivered to this endpoint again.
      * @summary Acknowledge an invite
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} inviteId The invite\&#39;s id, as received.
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
@@ -171,7 +171,7 @@ export interface DeliveryApiInterface {
     /**
      * Creates request options for receiveInvites without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @throws {RequiredError}
@@ -183,7 +183,7 @@ export interface DeliveryApiInterface {
      * Returns the invites pending for this endpoint, oldest first. When there are none and `waitSeconds` is above 0, waits up to that long for one to arrive (long poll) and answers as soon as one does. An invite stays pending until it is acknowledged or expires.  Every invite sent to the user while the endpoint was registered is queued for it, whatever the endpoint\'s platform: `platform` travels with the invite (when the sender set one), and the device decides whether it can join. A queue holds at most 100 invites; when full, the oldest is dropped for the newest. 
      * @summary Receive the invites pending for an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {number} [waitSeconds] How long to wait for an invite when none is pending (0 to 30 seconds).
      * @param {*} [options] Override http request option.
@@ -201,7 +201,7 @@ export interface DeliveryApiInterface {
     /**
      * Creates request options for registerEndpoint without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
@@ -213,7 +213,7 @@ export interface DeliveryApiInterface {
      * Registers a device of the user as an endpoint that receives invites, or refreshes its registration (platform and expiry). A registration expires `ttlSeconds` after its last refresh (default 30 days); an expired endpoint receives nothing and is forgotten.  Needs the user\'s own credential (`XBL3.0 x=<userhash>;<token>` whose `xid` is `{xuid}`). 
      * @summary Register or refresh an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {EndpointRegistration} endpointRegistration 
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
@@ -231,7 +231,7 @@ export interface DeliveryApiInterface {
     /**
      * Creates request options for unregisterEndpoint without sending the request
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @throws {RequiredError}
      * @memberof DeliveryApiInterface
@@ -242,7 +242,7 @@ export interface DeliveryApiInterface {
      * Removes the endpoint and the invites queued for it. Idempotent: unregistering an endpoint that is not registered also answers 204. 
      * @summary Unregister an endpoint
      * @param {string} xuid The user\&#39;s XUID; must be the XUID of the caller\&#39;s user credential.
-     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;).
+     * @param {string} endpointId The device\&#39;s own name for itself, stable across restarts (1 to 64 letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;~&#x60;, &#x60;-&#x60;, other than &#x60;.&#x60; and &#x60;..&#x60;).
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
