@@ -93,7 +93,7 @@ describe('CORS_ORIGINS listing the page origin', () => {
 });
 
 describe('Vary: Origin, with a list of origins', () => {
-  it.each([
+  it.each<[string, string, Record<string, string>, number]>([
     [
       'a refused preflight',
       'OPTIONS',
