@@ -118,6 +118,35 @@ describe('authenticator with an HS256 secret', () => {
     expect((await failure(auth.authenticate(header))).message).toMatch(/does not match the token's uhs/);
   });
 
+  it.each([
+    ['a prefix of it', 'x=uhs12;', 'x=uhs1;'],
+    ['it extended', 'x=uhs1;', 'x=uhs12;'],
+    ['it in another case', 'x=uhs1;', 'x=UHS1;'],
+  ])('rejects a header user hash that is %s rather than equal to the uhs claim', async (_name, from, to) => {
+    const auth = await hs256Authenticator(fixedClock());
+    const xuid = from === 'x=uhs12;' ? '12' : '1';
+    const header = (await mint({ subject: { kind: 'user', xuid } })).replace(from, to);
+    expect(header).toContain(to);
+    expect((await failure(auth.authenticate(header))).message).toMatch(/does not match the token's uhs/);
+  });
+
+  it.each([
+    ['without a tid claim', {}],
+    ['with an empty tid', { tid: [] }],
+  ])('reads a service token %s as covering no title', async (_name, claims) => {
+    const auth = await hs256Authenticator(fixedClock());
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('s')
+      .setExpirationTime(NOW / 1000 + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    const credential = await auth.authenticate(`XBL3.0 x=-;${token}`);
+    expect(credential.kind).toBe('service');
+    expect(credential.titleIds.size).toBe(0);
+  });
+
   it('rejects a user token sent as a service credential (x=-)', async () => {
     const auth = await hs256Authenticator(fixedClock());
     const header = (await mint({ subject: { kind: 'user', xuid: '1' } })).replace('x=uhs1;', 'x=-;');
