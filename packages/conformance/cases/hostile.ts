@@ -539,7 +539,7 @@ export const hostileCases: ConformanceCase[] = [
       path: '/healthz',
       wire: { lines: ['GET /healthz HTTP/1.1', 'Host: {host}', 'Expect: 200-ok', 'Connection: close'] },
     },
-    expect: { status: 417, errorCode: 'ExpectationFailed' },
+    expect: { status: 417, errorCode: 'RequestValidationError' },
     exceptions: nodesOwnAnswer(417, 'an expectation other than 100-continue'),
   },
   {
@@ -549,7 +549,7 @@ export const hostileCases: ConformanceCase[] = [
       path: '/healthz',
       wire: { lines: ['CONNECT {host} HTTP/1.1', 'Host: {host}'] },
     },
-    expect: { status: 501, errorCode: 'NotImplemented' },
+    expect: { status: 501, errorCode: 'RequestValidationError' },
     exceptions: {
       mock: {
         reason:
@@ -564,7 +564,7 @@ export const hostileCases: ConformanceCase[] = [
       ['Content-Type: application/json', 'Transfer-Encoding: gzip, chunked', 'Connection: close'],
       `${validJson.length.toString(16)}\r\n${validJson}\r\n0\r\n\r\n`,
     ),
-    expect: { status: 501, errorCode: 'NotImplemented' },
+    expect: { status: 501, errorCode: 'RequestValidationError' },
     exceptions: {
       mock: {
         reason: 'Prism reads a body framed by its final chunked coding and ignores the codings before it',

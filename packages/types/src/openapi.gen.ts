@@ -383,11 +383,11 @@ export interface components {
              *     `AuthorizationError`: the caller is not allowed to access the resource.
              *     `AuthenticationError`: the credential is missing or invalid (401).
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
-             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `ExpectationFailed` (417),
-             *     `InternalServerError` (500), `NotImplemented` (501), `ServiceUnavailable` (503).
+             *     `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
+             *     `ServiceUnavailable` (503).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "ExpectationFailed" | "InternalServerError" | "NotImplemented" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "InternalServerError" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -1083,5 +1083,5 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "ExpectationFailed", "InternalServerError", "NotImplemented", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

@@ -98,7 +98,7 @@ function closeAfter(response: ServerResponse, socket: Socket, error: ClientError
 const connectRefused: RawReply = {
   status: 501,
   reason: 'Not Implemented',
-  code: 'NotImplemented',
+  code: 'RequestValidationError',
   message: 'CONNECT is not supported: this service is not a proxy',
 };
 

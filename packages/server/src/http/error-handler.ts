@@ -18,9 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   RequestTimeout: 408,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
-  ExpectationFailed: 417,
   InternalServerError: 500,
-  NotImplemented: 501,
   ServiceUnavailable: 503,
 };
 
@@ -75,7 +73,12 @@ function serviceErrorReply(error: ServiceError): Reply {
     if (error.retryAfterSeconds !== undefined) {
       return errorReply(error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
     }
-    return errorReply(error.code, error.message, error.code === 'AuthenticationError' ? wwwAuthenticate : {});
+    const reply = errorReply(
+      error.code,
+      error.message,
+      error.code === 'AuthenticationError' ? wwwAuthenticate : {},
+    );
+    return error.httpStatus === undefined ? reply : { ...reply, status: error.httpStatus };
   }
   const throttle = error.throttle;
   if (!throttle) return errorReply('InternalServerError', 'throttled without details');

@@ -307,7 +307,7 @@ describe('what HTTP refuses, as JSON with a request id and one log line', () => 
       'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n',
       417,
       {
-        errorCode: 'ExpectationFailed',
+        errorCode: 'RequestValidationError',
         debugMessage: 'the only expectation this service meets is 100-continue',
       },
     ],
@@ -315,7 +315,10 @@ describe('what HTTP refuses, as JSON with a request id and one log line', () => 
       'CONNECT',
       'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
       501,
-      { errorCode: 'NotImplemented', debugMessage: 'CONNECT is not supported: this service is not a proxy' },
+      {
+        errorCode: 'RequestValidationError',
+        debugMessage: 'CONNECT is not supported: this service is not a proxy',
+      },
     ],
   ])('answers %s', async (_name, request, status, body) => {
     const { server, lines } = await startLogged();
@@ -348,7 +351,7 @@ describe('what HTTP refuses, as JSON with a request id and one log line', () => 
     ]);
     expect(reply.status).toBe(501);
     expect(reply.body).toEqual({
-      errorCode: 'NotImplemented',
+      errorCode: 'RequestValidationError',
       debugMessage: 'the only transfer coding this service reads is chunked',
     });
     expect(await pending()).toBe(0);
