@@ -311,21 +311,27 @@ describe('authenticator with public keys', () => {
       .setExpirationTime(NOW / 1000 + 600)
       .sign(privateKey);
 
-  it('verifies an ES256 token against a JWKS file', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const path = join(directory, 'jwks.json');
-    writeFileSync(
-      path,
-      JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }),
-    );
-    const auth = createAuthenticator({
-      key: await loadVerificationKey({ kind: 'jwks-file', path }),
+  /** An authenticator that trusts the given keys, without a cache. */
+  const authenticatorFor = async (source: Parameters<typeof loadVerificationKey>[0]) =>
+    createAuthenticator({
+      key: await loadVerificationKey(source),
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 5,
       cacheMaxEntries: 0,
       clock: fixedClock(),
     });
+
+  /** A JWKS file holding one public key under `kid`. */
+  const jwksFile = async (publicKey: CryptoKey, kid: string, alg: string) => {
+    const path = join(directory, 'jwks.json');
+    writeFileSync(path, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg }] }));
+    return { kind: 'jwks-file' as const, path };
+  };
+
+  it('verifies an ES256 token against a JWKS file', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const auth = await authenticatorFor(await jwksFile(publicKey, 'k1', 'ES256'));
     const credential = await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'ES256', 'k1')}`);
     expect(credential).toMatchObject({ kind: 'service', subject: 'fleet-1' });
 
@@ -338,19 +344,7 @@ describe('authenticator with public keys', () => {
 
   it('verifies an RS256 token against a JWKS file, and refuses a key id the set does not hold', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
-    const path = join(directory, 'jwks.json');
-    writeFileSync(
-      path,
-      JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'r1', alg: 'RS256' }] }),
-    );
-    const auth = createAuthenticator({
-      key: await loadVerificationKey({ kind: 'jwks-file', path }),
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      clockToleranceSeconds: 5,
-      cacheMaxEntries: 0,
-      clock: fixedClock(),
-    });
+    const auth = await authenticatorFor(await jwksFile(publicKey, 'r1', 'RS256'));
     const credential = await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256', 'r1')}`);
     expect(credential).toMatchObject({ kind: 'service', subject: 'fleet-1' });
     const error = await failure(auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256', 'r2')}`));
@@ -361,14 +355,7 @@ describe('authenticator with public keys', () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const path = join(directory, 'public.pem');
     writeFileSync(path, await exportSPKI(publicKey));
-    const auth = createAuthenticator({
-      key: await loadVerificationKey({ kind: 'public-key-file', path, algorithm: 'RS256' }),
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      clockToleranceSeconds: 5,
-      cacheMaxEntries: 0,
-      clock: fixedClock(),
-    });
+    const auth = await authenticatorFor({ kind: 'public-key-file', path, algorithm: 'RS256' });
     expect((await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256')}`)).kind).toBe(
       'service',
     );
