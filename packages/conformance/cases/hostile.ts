@@ -32,7 +32,7 @@ const prismProblem = (status: number): { mock: TargetException } => ({
   },
 });
 
-const wireInvite = (lines: string[], body?: string): CaseRequest => ({
+const wireInvite = (lines: string[], body?: string, bodyEncoding?: 'latin1'): CaseRequest => ({
   method: 'POST',
   path: `/titles/${titleId}/invites/server`,
   credential: { kind: 'service', titleIds: [titleId] },
@@ -44,9 +44,57 @@ const wireInvite = (lines: string[], body?: string): CaseRequest => ({
       ...lines,
     ],
     ...(body !== undefined && { body }),
+    ...(bodyEncoding && { bodyEncoding }),
   },
 });
 const validJson = JSON.stringify(valid);
+
+/** The mock's answer where Node's parser refuses bytes after a request Prism is still answering. */
+const prismAnswersNodesError = (status: number, what: string): { mock: TargetException } => ({
+  mock: {
+    reason: `Node's parser refuses ${what} while Prism still answers the request, and the mock's Prism patch answers Node's error (problem+json) in its place`,
+    instead: { status, outsideContract: true },
+  },
+});
+/** Node's own empty answer, which Prism leaves as it is. */
+const nodesOwnAnswer = (status: number, what: string): { mock: TargetException } => ({
+  mock: {
+    reason: `Node, under Prism, answers ${what} with its own empty ${status}`,
+    instead: { status, outsideContract: true },
+  },
+});
+const prismOwn = (status: number): { mock: TargetException } => ({
+  mock: { reason: mockReasons.beyondOperations, instead: { status, outsideContract: true } },
+});
+const prismHead: { mock: TargetException } = {
+  mock: {
+    reason: 'Prism answers only the methods the document lists, so HEAD gets its own 405',
+    instead: { status: 405, outsideContract: true },
+  },
+};
+const prismReadsMinusZero =
+  "Prism reads integer parameters with JavaScript's number coercion, so -0 passes as 0";
+/** A valid invite over HTTP/1.0 without keep-alive, with bytes after its body. */
+const http10Invite = (body: string, after: string): CaseRequest => ({
+  method: 'POST',
+  path: `/titles/${titleId}/invites/server`,
+  credential: { kind: 'service', titleIds: [titleId] },
+  wire: {
+    lines: [
+      `POST /titles/${titleId}/invites/server HTTP/1.0`,
+      'Host: {host}',
+      'Authorization: {authorization}',
+      'Content-Type: application/json',
+      `Content-Length: ${body.length}`,
+    ],
+    body: `${body}${after}`,
+  },
+});
+/** A valid invite whose connection string holds bytes that are not UTF-8 (one character per byte). */
+const notUtf8 = `{"invitedUsers":["${invitee}"],"sender":"${sender}","connectionString":"a\u00c3\u0028\u00ff\u00c0\u00af\u00ed\u00a0\u0080"}`;
+const registration = JSON.stringify({ platform: 'Android' });
+/** The operations without parameters of their own: probes and documentation. */
+const probePaths = ['/healthz', '/readyz', '/metrics', '/openapi.yaml', '/docs'];
 
 export const hostileCases: ConformanceCase[] = [
   // The widest strings the contract allows are accepted (and delivered: see test/delivery-property.test.ts).
@@ -367,4 +415,193 @@ export const hostileCases: ConformanceCase[] = [
     ),
     expect: accepted,
   },
+
+  // The edges of HTTP and of the contract (issue 23)
+  {
+    title: 'answers a valid invite followed by bytes after Connection: close with its 204, not 400',
+    request: wireInvite(
+      ['Content-Type: application/json', `Content-Length: ${validJson.length}`, 'Connection: close'],
+      `${validJson}XYZ`,
+    ),
+    expect: accepted,
+    exceptions: prismAnswersNodesError(400, 'the bytes after the request'),
+  },
+  {
+    title: 'answers a valid HTTP/1.0 invite without keep-alive followed by a stray byte with its 204',
+    request: http10Invite(validJson, 'X'),
+    expect: accepted,
+    exceptions: prismAnswersNodesError(400, 'the stray byte'),
+  },
+  {
+    title: 'rejects a title id of 400 digits with the range error',
+    request: invite(valid, { path: `/titles/${'9'.repeat(400)}/invites/server` }),
+    expect: invalid,
+  },
+  {
+    title: 'rejects a title id of -0',
+    request: invite(valid, { path: '/titles/-0/invites/server' }),
+    expect: invalid,
+    exceptions: { mock: { reason: prismReadsMinusZero, instead: accepted } },
+  },
+  {
+    title: 'rejects an x-xbl-contract-version of 400 digits',
+    request: invite(valid, { headers: { 'x-xbl-contract-version': '1'.repeat(400) } }),
+    expect: invalid,
+  },
+  {
+    title: 'rejects an x-xbl-contract-version of -0',
+    request: invite(valid, { headers: { 'x-xbl-contract-version': '-0' } }),
+    expect: invalid,
+  },
+  {
+    title: 'rejects a waitSeconds of 400 digits at once',
+    request: { method: 'GET', path: `${receivePath}?waitSeconds=${'1'.repeat(400)}`, credential: asUser },
+    expect: invalid,
+  },
+  {
+    title: 'rejects a waitSeconds of -0',
+    request: { method: 'GET', path: `${receivePath}?waitSeconds=-0`, credential: asUser },
+    expect: invalid,
+    exceptions: { mock: { reason: prismReadsMinusZero, instead: { status: 200 } } },
+  },
+  {
+    title: 'rejects a connectionString holding bytes that are not UTF-8 (C3 28 FF C0 AF ED A0 80) with 415',
+    request: wireInvite(
+      ['Content-Type: application/json', `Content-Length: ${notUtf8.length}`, 'Connection: close'],
+      notUtf8,
+      'latin1',
+    ),
+    expect: { status: 415, errorCode: 'UnsupportedMediaType' },
+    exceptions: {
+      mock: {
+        reason: 'Prism decodes the body with replacement characters and validates the decoded text',
+        instead: accepted,
+      },
+    },
+  },
+  {
+    title: 'accepts a JSON body in charset=utf8',
+    request: invite(valid, { headers: { 'content-type': 'application/json; charset=utf8' } }),
+    expect: accepted,
+  },
+  {
+    title: 'answers POST to an unknown path with a broken JSON body with 404, not a JSON error',
+    request: { method: 'POST', path: '/nope', raw: '{', headers: { 'content-type': 'application/json' } },
+    expect: { status: 404, errorCode: 'NotFound' },
+    exceptions: prismOwn(404),
+  },
+  {
+    title: 'answers PUT on the send path with a broken JSON body with 405, not a JSON error',
+    request: invite(undefined, {
+      method: 'PUT',
+      raw: '{',
+      headers: { 'content-type': 'application/json' },
+    }),
+    expect: { status: 405, errorCode: 'MethodNotAllowed' },
+    exceptions: prismOwn(405),
+  },
+  ...probePaths.map(
+    (path): ConformanceCase => ({
+      title: `ignores a query string on ${path}`,
+      request: { method: 'GET', path: `${path}?x=1` },
+      expect: { status: 200 },
+    }),
+  ),
+  ...probePaths.map(
+    (path): ConformanceCase => ({
+      title: `answers HEAD ${path} as its GET, without a body`,
+      request: { method: 'HEAD', path },
+      expect: { status: 200 },
+      exceptions: prismHead,
+    }),
+  ),
+  {
+    title: 'answers HEAD on receiveInvites as its GET (404 for an endpoint not registered), without a body',
+    request: { method: 'HEAD', path: receivePath, credential: asUser },
+    // No errorCode: the answer to HEAD has no body.
+    expect: { status: 404 },
+    exceptions: prismHead,
+  },
+  {
+    title: 'answers an HTTP/1.1 request without Host with 400',
+    request: {
+      method: 'GET',
+      path: '/healthz',
+      wire: { lines: ['GET /healthz HTTP/1.1', 'Connection: close'] },
+    },
+    expect: { status: 400, errorCode: 'RequestValidationError' },
+    exceptions: nodesOwnAnswer(400, 'an HTTP/1.1 request without Host'),
+  },
+  {
+    title: 'answers Expect: 200-ok with 417',
+    request: {
+      method: 'GET',
+      path: '/healthz',
+      wire: { lines: ['GET /healthz HTTP/1.1', 'Host: {host}', 'Expect: 200-ok', 'Connection: close'] },
+    },
+    expect: { status: 417, errorCode: 'RequestValidationError' },
+    exceptions: nodesOwnAnswer(417, 'an expectation other than 100-continue'),
+  },
+  {
+    title: 'answers CONNECT with 501',
+    request: {
+      method: 'CONNECT',
+      path: '/healthz',
+      wire: { lines: ['CONNECT {host} HTTP/1.1', 'Host: {host}'] },
+    },
+    expect: { status: 501, errorCode: 'RequestValidationError' },
+    exceptions: {
+      mock: {
+        reason:
+          'Node closes a CONNECT connection without a word when nothing handles CONNECT, as under Prism',
+        instead: { status: 0, noResponseWithinMs: 1000 },
+      },
+    },
+  },
+  {
+    title: 'answers Transfer-Encoding: gzip, chunked with 501',
+    request: wireInvite(
+      ['Content-Type: application/json', 'Transfer-Encoding: gzip, chunked', 'Connection: close'],
+      `${validJson.length.toString(16)}\r\n${validJson}\r\n0\r\n\r\n`,
+    ),
+    expect: { status: 501, errorCode: 'RequestValidationError' },
+    exceptions: {
+      mock: {
+        reason: 'Prism reads a body framed by its final chunked coding and ignores the codings before it',
+        instead: accepted,
+      },
+    },
+  },
+  ...['.', '..'].map(
+    (endpointId): ConformanceCase => ({
+      title: `rejects the endpoint id ${endpointId}, which URL resolution removes`,
+      // Over a raw socket: fetch would resolve the dot segment before sending.
+      request: {
+        method: 'PUT',
+        path: `/users/${user}/endpoints/${endpointId}`,
+        credential: asUser,
+        wire: {
+          lines: [
+            `PUT /users/${user}/endpoints/${endpointId} HTTP/1.1`,
+            'Host: {host}',
+            'Authorization: {authorization}',
+            'Content-Type: application/json',
+            `Content-Length: ${registration.length}`,
+            'Connection: close',
+          ],
+          body: registration,
+        },
+      },
+      expect: invalid,
+      ...(endpointId === '..' && {
+        exceptions: {
+          mock: {
+            reason:
+              'Prism resolves the dot segments of a path before routing it: /users/{xuid}/endpoints/.. is /users/{xuid}/, which no operation names',
+            instead: { status: 404, outsideContract: true },
+          },
+        },
+      }),
+    }),
+  ),
 ];

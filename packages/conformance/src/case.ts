@@ -17,7 +17,7 @@ export type Credential =
   /** The Authorization header exactly as given. */
   | { kind: 'literal'; value: string };
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'CONNECT';
 
 export interface CaseRequest {
   method: Method;
@@ -42,6 +42,11 @@ export interface WireRequest {
   lines: string[];
   /** Sent after the blank line that ends the head, exactly as given. */
   body?: string;
+  /**
+   * How the body's characters become bytes: UTF-8 unless `latin1`, where each character is one
+   * byte (for bodies that are not UTF-8).
+   */
+  bodyEncoding?: 'latin1';
 }
 
 export type Throttled = { limitType: 'Rate'; window: 'burst' | 'sustain' } | { limitType: 'Concurrency' };
@@ -61,7 +66,10 @@ export interface Expectation {
    * status is checked (the exception's reason says why).
    */
   outsideContract?: true;
-  /** Only in a target exception: the target is known never to answer; waits this long for nothing. */
+  /**
+   * Only in a target exception: the target is known never to answer; waits this long for nothing
+   * (a connection it closes without an answer counts as nothing).
+   */
   noResponseWithinMs?: number;
 }
 

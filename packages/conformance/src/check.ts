@@ -6,7 +6,8 @@
 // - the body matches the schema of that content type.
 // Requests that hit no operation follow the rules the spec states in prose (info.description): an
 // unknown path answers 404, a known path with another method 405 with `Allow`, both with an
-// ErrorResponse (`NotFound`, `MethodNotAllowed`) and an X-Request-Id.
+// ErrorResponse (`NotFound`, `MethodNotAllowed`) and an X-Request-Id; HEAD is answered as the GET
+// of its path, without a body.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Contract, HeaderSpec, ResponseSpec } from './contract.ts';
 
@@ -28,7 +29,8 @@ export interface Exchange {
 export function checkResponse(contract: Contract, exchange: Exchange): string[] {
   const { response } = exchange;
   const path = exchange.path.split('?')[0] ?? exchange.path;
-  const route = contract.route(exchange.method, path);
+  const head = exchange.method.toUpperCase() === 'HEAD';
+  const route = contract.route(head ? 'GET' : exchange.method, path);
   if (route.kind === 'no-path') {
     return [
       ...expectStatus(response, 404, `no path of the contract matches ${path}`),
@@ -51,21 +53,28 @@ export function checkResponse(contract: Contract, exchange: Exchange): string[] 
     ];
   }
   const where = `${operation.operationId} ${response.status}`;
-  return [...checkHeaders(documented, response.headers, where), ...checkContent(documented, response, where)];
+  return [
+    ...checkHeaders(documented, response.headers, where),
+    ...(head ? checkHeadContent(documented, response, where) : checkContent(documented, response, where)),
+  ];
 }
 
 /**
  * For a request sent over a raw socket: HTTP itself may refuse it before any operation sees it
- * (malformed, headers too large, timed out). A status the operation documents is checked as
- * usual; any other must still be an ErrorResponse in JSON with an X-Request-Id, as the contract's
- * prose says of every error.
+ * (malformed, headers too large, timed out, no Host, an unmet Expect, CONNECT). A status the
+ * operation documents, and 404 or 405 outside every operation, are checked as usual; any other
+ * must still be an ErrorResponse in JSON with an X-Request-Id, as the contract's prose says of
+ * every error.
  */
 export function checkWireResponse(contract: Contract, exchange: Exchange): string[] {
   const path = exchange.path.split('?')[0] ?? exchange.path;
   const route = contract.route(exchange.method, path);
-  if (route.kind !== 'operation' || documentedResponse(route.operation.responses, exchange.response.status))
-    return checkResponse(contract, exchange);
-  return checkBeyondOperation(contract, exchange.response);
+  const { status } = exchange.response;
+  const usual =
+    route.kind === 'operation'
+      ? documentedResponse(route.operation.responses, status) !== undefined
+      : status === 404 || status === 405;
+  return usual ? checkResponse(contract, exchange) : checkBeyondOperation(contract, exchange.response);
 }
 
 function documentedResponse(responses: Map<string, ResponseSpec>, status: number): ResponseSpec | undefined {
@@ -167,6 +176,19 @@ function checkContent(spec: ResponseSpec, response: ObservedResponse, where: str
     return schemaProblems(validate, body.value, `body (${where})`);
   }
   return schemaProblems(validate, response.body, `body (${where})`);
+}
+
+/** The answer to HEAD: the GET's documented content type, and no body. */
+function checkHeadContent(spec: ResponseSpec, response: ObservedResponse, where: string): string[] {
+  if (response.body.length > 0)
+    return [`a body of ${response.body.length} characters in an answer to HEAD (${where})`];
+  if (spec.content.size === 0) return [];
+  const mediaType = mediaTypeOf(response.headers);
+  return mediaType !== undefined && spec.content.has(mediaType)
+    ? []
+    : [
+        `content type ${mediaType ?? '(none)'} is not documented (${where} documents ${[...spec.content.keys()].join(', ')})`,
+      ];
 }
 
 function mediaTypeOf(headers: Headers): string | undefined {

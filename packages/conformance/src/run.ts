@@ -105,7 +105,8 @@ export async function runCase(
         );
         return { problems, expectation, route, response, ...reason(exception) };
       } catch (error) {
-        if ((error as Error).name !== 'TimeoutError')
+        // No answer: none within the time, or the connection closed without one.
+        if ((error as Error).name !== 'TimeoutError' && (error as Error).name !== 'NoResponseError')
           problems.push(`no answer, but not a timeout: ${String(error)}`);
         return { problems, expectation, route, ...reason(exception) };
       }
@@ -254,7 +255,9 @@ function chooseRoute(
   instance: Pick<TargetInstance, 'strictProxyUrl' | 'reportProxyUrl'>,
   request: BuiltRequest,
 ): Route {
-  if (!instance.strictProxyUrl || !instance.reportProxyUrl || request.wire) return 'direct';
+  // Prism's proxy knows only the operations the document lists, and answers HEAD with its own 500.
+  if (!instance.strictProxyUrl || !instance.reportProxyUrl || request.wire || request.method === 'HEAD')
+    return 'direct';
   if (!prismForwardsVerbatim(request) || answersWithStream(contract, request)) return 'direct';
   const violations = requestViolations(contract, request);
   return violations.length === 0 ? 'strict-proxy' : 'report-proxy';
@@ -452,7 +455,7 @@ function sendWire(base: string, wire: WireRequest, signal: AbortSignal): Promise
     signal.addEventListener('abort', onAbort);
     socket.on('connect', () => {
       socket.write(`${head}\r\n\r\n`);
-      if (wire.body !== undefined) socket.write(wire.body);
+      if (wire.body !== undefined) socket.write(wire.body, wire.bodyEncoding ?? 'utf8');
     });
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -460,11 +463,13 @@ function sendWire(base: string, wire: WireRequest, signal: AbortSignal): Promise
       if (parsed) finish(parsed);
     });
     // The server may close after answering, or reset a request it refused while we still wrote.
-    const onEnd = () =>
-      finish(
-        parseResponse(received, true) ??
-          new Error(`the connection closed after ${received.length} bytes without a response`),
-      );
+    const onEnd = () => {
+      const response = parseResponse(received, true);
+      if (response) return finish(response);
+      const error = new Error(`the connection closed after ${received.length} bytes without a response`);
+      error.name = 'NoResponseError';
+      finish(error);
+    };
     socket.on('end', onEnd);
     socket.on('close', onEnd);
     socket.on('error', (error) => {

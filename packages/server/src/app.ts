@@ -2,13 +2,16 @@
 // request path, from socket to response (each step in http/; the steps between two Express
 // layers run as one, http/sequence.ts):
 //   1. request-log        the request's id, and its one log line and metrics when the response closes
+//      protocol           Host, Expect and Transfer-Encoding as HTTP requires them (400, 417, 501)
 //      cors               browsers' preflights, when CORS_ORIGINS allows other origins
 //   2. docs assets        Swagger UI's static files under /docs/assets
-//   3. json-content-type  bodies must be JSON (415 otherwise); declared-length: 413 before reading
-//   4. operation-match    which contract operation the method and path name; integer parameters
+//   3. operation-match    which contract operation the method and path name; integer parameters.
+//                         A request that names none skips steps 4 to 6: its body is never read,
+//                         and the validator answers it 404 or 405 (7)
+//   4. json-content-type  bodies must be JSON (415 otherwise); declared-length: 413 before reading
 //   5. authenticate       the credential, for secured operations, before the body is read (401)
 //      body-budget        the bytes of the bodies being received at once, within a budget (503)
-//   6. express.json       the body
+//   6. express.json       the body, which must be UTF-8 (415 otherwise)
 //   7. contract-validation  parameters, headers and body against the contract (400, 404, 405)
 //   8. dispatch           the operation's handler, within the caller's in-flight limit
 //   9. error-handler      every failure of any step, as the contract's response
@@ -27,9 +30,10 @@ import { dispatch } from './http/dispatch.ts';
 import { docsAssetsDirectory, docsAssetsPath } from './http/docs-page.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { createHandlers } from './http/handlers.ts';
-import { normalizeJsonContentType } from './http/json-content-type.ts';
+import { declaresBody, normalizeJsonContentType, refuseInvalidUtf8 } from './http/json-content-type.ts';
 import { operationMatch } from './http/operation-match.ts';
 import type { OperationHandlers } from './http/operations.ts';
+import { protocolRequirements } from './http/protocol.ts';
 import { requestLog } from './http/request-log.ts';
 import { sequence } from './http/sequence.ts';
 import type { Endpoints } from './invites/endpoints.ts';
@@ -77,6 +81,7 @@ export function createApp(
   app.use(
     sequence([
       requestLog(deps.logger, deps.metrics),
+      protocolRequirements,
       ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins)] : []),
     ]),
   );
@@ -87,20 +92,43 @@ export function createApp(
   );
   app.use(
     sequence([
-      normalizeJsonContentType,
-      declaredLength(deps.bodyLimitBytes),
       operationMatch(deps.contract),
-      authenticate(deps.authenticator),
-      bodyBudget(deps.bodyBytesInFlight, deps.bodyLimitBytes, deps.metrics ?? disabledMetrics),
-      // Every body that reaches the parser is `application/json` (json-content-type refused the
-      // rest with 415 and named JSON one way), so its media type is not looked up again.
-      express.json({ limit: deps.bodyLimitBytes, strict: true, type: () => true }),
+      onlyForOperations([
+        normalizeJsonContentType,
+        declaredLength(deps.bodyLimitBytes),
+        authenticate(deps.authenticator),
+        bodyBudget(deps.bodyBytesInFlight, deps.bodyLimitBytes, deps.metrics ?? disabledMetrics),
+        // Every body that reaches the parser is `application/json` (json-content-type refused the
+        // rest with 415 and named JSON one way), so its media type is not looked up again.
+        express.json({
+          limit: deps.bodyLimitBytes,
+          strict: true,
+          type: () => true,
+          verify: refuseInvalidUtf8,
+        }),
+      ]),
       validation,
       dispatch({ handlers, concurrency: deps.concurrency }),
     ]),
   );
   app.use(errorHandler({ patternDescriptions: patternDescriptions(deps.contract) }));
   return app;
+}
+
+/**
+ * The steps that read a request for its operation (media type, declared length, credential, body).
+ * A request that names no operation skips them: the validator answers it 404 or 405 whatever its
+ * headers and body, which are never read (a broken JSON body to an unknown path once got 400 "not
+ * valid JSON"). The connection closes after such an answer when a body was declared, so that the
+ * unread body is never taken for the next request nor read to its end.
+ */
+function onlyForOperations(steps: RequestHandler[]): RequestHandler {
+  const forOperation = sequence(steps);
+  return (req, res, next) => {
+    if (res.locals.operation) return forOperation(req, res, next);
+    if (declaresBody(req)) res.setHeader('Connection', 'close');
+    next();
+  };
 }
 
 /** An operation of the contract without a handler would answer 500 to every request: refuse. */

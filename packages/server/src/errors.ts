@@ -19,16 +19,28 @@ export class ServiceError extends Error {
   readonly throttle: ThrottleDetails | undefined;
   /** For ServiceUnavailable: when the caller may retry (sent as Retry-After). */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * The HTTP status, where it is not the code's own: a refusal HTTP itself defines (417 for an
+   * unmet expectation, 501 for a transfer coding not read) keeps the contract's code. Not named
+   * `status`: the body parser sets `status` (403) on any error its `verify` throws.
+   */
+  readonly httpStatus: number | undefined;
 
   constructor(
     code: ServiceErrorCode,
     message: string,
-    options?: { cause?: unknown; throttle?: ThrottleDetails; retryAfterSeconds?: number },
+    options?: {
+      cause?: unknown;
+      throttle?: ThrottleDetails;
+      retryAfterSeconds?: number;
+      httpStatus?: number;
+    },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.throttle = options?.throttle;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.httpStatus = options?.httpStatus;
   }
 
   static validation(message: string): ServiceError {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Dependencies } from './composition.ts';
 import type { Config } from './config.ts';
-import { clientErrorAnswer } from './http/client-error.ts';
+import { clientErrorAnswer, connectAnswer } from './http/client-error.ts';
 import { trackConnections } from './http/connections.ts';
 import { contractValidation } from './http/contract-validation.ts';
 import { warmUp } from './http/warm-up.ts';
@@ -57,6 +57,9 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
     // Node enforces the two timeouts above only when it checks its connections, every 30 s by
     // default: a slow client was cut after up to 30 s whatever was configured.
     connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    // Node answers an HTTP/1.1 request without Host with an empty 400 of its own; the app refuses
+    // it instead (http/protocol.ts), as an ErrorResponse with a request id and a log line.
+    requireHostHeader: false,
   });
   const connections = trackConnections(server, {
     cap: deps.capacity.connections,
@@ -79,6 +82,10 @@ export async function startServer(config: Readonly<Config>, deps: Dependencies):
   deps.metrics.holding('connections', () => connections.open, deps.capacity.connections);
   // Protocol errors Node answers itself (431, 400 for malformed HTTP, 408) get a JSON body.
   server.on('clientError', clientErrorAnswer(deps.logger));
+  // An Expect other than 100-continue, which Node would answer with an empty 417 of its own, goes
+  // to the app like any request: it refuses it as JSON (http/protocol.ts).
+  server.on('checkExpectation', (req, res) => server.emit('request', req, res));
+  server.on('connect', connectAnswer(deps.logger));
   server.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   const { address, port } = server.address() as AddressInfo;

@@ -61,6 +61,50 @@ describe('loadConfig', () => {
   });
 });
 
+describe('every port-like variable, at the edges of 0..65535', () => {
+  // Each variable with the environment it needs beside it, and where the port is read back.
+  const ports: [string, (port: string) => Record<string, string>, (port: string) => unknown][] = [
+    ['PORT', (port) => ({ PORT: port }), (port) => loadConfig({ PORT: port }).http.port],
+    [
+      'METRICS_PORT',
+      (port) => ({ METRICS_PORT: port }),
+      (port) => loadConfig({ METRICS_PORT: port }).metrics.port,
+    ],
+    [
+      'REDIS_CLUSTER_NODES',
+      (port) => ({ REDIS_CLUSTER_NODES: `10.0.0.1:6379,10.0.0.2:${port}` }),
+      (port) => {
+        const { redis } = loadConfig({ REDIS_CLUSTER_NODES: `10.0.0.1:6379,10.0.0.2:${port}` });
+        return redis?.kind === 'cluster' ? redis.nodes[1]?.port : undefined;
+      },
+    ],
+    [
+      'REDIS_URL',
+      (port) => ({ REDIS_URL: `redis://redis.internal:${port}` }),
+      (port) => {
+        const { redis } = loadConfig({ REDIS_URL: `redis://redis.internal:${port}` });
+        return redis?.kind === 'standalone' ? new URL(redis.url).port : undefined;
+      },
+    ],
+  ];
+
+  it.each(ports)('%s accepts 65535', (_name, _env, read) => {
+    expect(String(read('65535'))).toBe('65535');
+  });
+
+  it.each(ports)('%s refuses 65536 and 99999, naming the variable', (name, env) => {
+    for (const port of ['65536', '99999']) {
+      expect(() => loadConfig(env(port))).toThrow(ConfigError);
+      expect(() => loadConfig(env(port))).toThrow(name);
+    }
+  });
+
+  it.each(['PORT', 'METRICS_PORT'])('%s accepts 0 (any free port) and refuses -1', (name) => {
+    expect(() => loadConfig({ [name]: '0' })).not.toThrow();
+    expect(() => loadConfig({ [name]: '-1' })).toThrow(name);
+  });
+});
+
 describe('loadConfig, shared state on Redis', () => {
   it('keeps the embedded SQLite store when neither REDIS_URL nor REDIS_CLUSTER_NODES is set', () => {
     expect(loadConfig({}).redis).toBeUndefined();

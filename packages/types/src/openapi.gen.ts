@@ -157,7 +157,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -206,7 +206,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -255,7 +255,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -319,7 +319,7 @@ export interface paths {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
                 /** @description The invite's id, as received. */
                 inviteId: components["parameters"]["InviteIdPath"];
@@ -385,7 +385,10 @@ export interface components {
             platform?: components["schemas"]["Platform"];
         };
         /**
-         * @description 1 to 64 letters, digits, '.', '_', '~' or '-'.
+         * @description 1 to 64 letters, digits, '.', '_', '~' or '-', other than '.' and '..'. Those two are dot
+         *     segments: URL resolution (fetch, browsers, generated clients) removes them from a path
+         *     before it is sent, so an endpoint so named could be registered by a raw HTTP client but
+         *     never reached by any other (refused since 2.1.0).
          * @example living-room-console
          */
         EndpointId: string;
@@ -555,7 +558,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /** @description The request body is not `application/json` in UTF-8 (its media type, its charset, or its bytes). */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -606,7 +609,7 @@ export interface components {
     parameters: {
         /** @description The user's XUID; must be the XUID of the caller's user credential. */
         XuidPath: components["schemas"]["Xuid"];
-        /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+        /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
         EndpointId: components["schemas"]["EndpointId"];
         /** @description The invite's id, as received. */
         InviteIdPath: components["schemas"]["InviteId"];
@@ -863,7 +866,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The invite. `Content-Type` must be `application/json` (a charset is accepted). */
+        /**
+         * @description The invite. `Content-Type` must be `application/json`; a `charset` parameter, if any,
+         *     must name UTF-8 (`utf-8` or `utf8`), and the body must be valid UTF-8.
+         */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SendServerInviteRequest"];
@@ -917,7 +923,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not `application/json`. */
+            /** @description The request body is not `application/json` in UTF-8 (its media type, its charset, or its bytes). */
             415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -983,7 +989,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1052,7 +1058,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1093,7 +1099,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1152,7 +1158,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
             };
             cookie?: never;
@@ -1220,7 +1226,7 @@ export interface operations {
             path: {
                 /** @description The user's XUID; must be the XUID of the caller's user credential. */
                 xuid: components["parameters"]["XuidPath"];
-                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`). */
+                /** @description The device's own name for itself, stable across restarts (1 to 64 letters, digits, `.`, `_`, `~`, `-`, other than `.` and `..`). */
                 endpointId: components["parameters"]["EndpointId"];
                 /** @description The invite's id, as received. */
                 inviteId: components["parameters"]["InviteIdPath"];

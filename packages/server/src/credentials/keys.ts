@@ -19,6 +19,7 @@ export async function loadVerificationKey(source: TokenKeySource): Promise<Verif
       };
     case 'jwks-file':
       return {
+        // Stryker disable next-line StringLiteral: equivalent, JSON.parse reads a Buffer as its UTF-8 text
         key: createLocalJWKSet(JSON.parse(await readFile(source.path, 'utf8'))),
         algorithms: ['ES256', 'RS256'],
       };

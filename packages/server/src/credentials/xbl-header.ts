@@ -27,7 +27,8 @@ export function parseXblAuthorization(header: string | undefined): XblAuthorizat
   }
   const userHash = header.slice(PREFIX.length, separator);
   const token = header.slice(separator + 1);
-  if (userHash === '' || userHash.length > MAX_USER_HASH_LENGTH || !/^[A-Za-z0-9-]+$/.test(userHash)) {
+  // The pattern refuses an empty hash too.
+  if (userHash.length > MAX_USER_HASH_LENGTH || !/^[A-Za-z0-9-]+$/.test(userHash)) {
     throw ServiceError.authentication('the XBL3.0 user hash must be "-" or 1 to 64 letters and digits');
   }
   if (token === '') {

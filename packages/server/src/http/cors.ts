@@ -36,6 +36,10 @@ export function corsMiddleware(origins: readonly string[] | '*'): RequestHandler
     optionsSuccessStatus: 204,
   });
   return (req, res, next) => {
+    // With a list of origins, every answer depends on the caller's Origin (allowed or not, sent or
+    // not), so every answer says so, lest a cache serve one origin's answer to another. The cors
+    // package adds Vary only where it allows the origin.
+    if (allowed !== undefined) res.vary('Origin');
     // Only a preflight is answered here; any other OPTIONS goes on to the contract (405).
     if (req.method === 'OPTIONS' && !isPreflight(req)) {
       next();

@@ -6,6 +6,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ServiceError } from '../errors.ts';
 import { nameInput, quoteInput } from './quote-input.ts';
 import { rateLimitHeaders } from './rate-limit-headers.ts';
+import { isServiceFailure } from './request-log.ts';
 import './request-state.ts';
 
 const statusOf: Record<ErrorCode, number> = {
@@ -40,7 +41,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const reply = toReply(thrown, options);
     // The request's log line carries the failure, so a 5xx is logged once, with its request id
     // and stack, and never sent to the caller.
-    if (reply.status >= 500)
+    if (isServiceFailure(reply.status))
       res.locals.failure = thrown instanceof Error ? thrown : new Error(String(thrown));
     if (res.headersSent) {
       // Too late for a response of our own: end the exchange rather than send a corrupt one.
@@ -73,7 +74,12 @@ function serviceErrorReply(error: ServiceError): Reply {
     if (error.retryAfterSeconds !== undefined) {
       return errorReply(error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
     }
-    return errorReply(error.code, error.message, error.code === 'AuthenticationError' ? wwwAuthenticate : {});
+    const reply = errorReply(
+      error.code,
+      error.message,
+      error.code === 'AuthenticationError' ? wwwAuthenticate : {},
+    );
+    return error.httpStatus === undefined ? reply : { ...reply, status: error.httpStatus };
   }
   const throttle = error.throttle;
   if (!throttle) return errorReply('InternalServerError', 'throttled without details');
@@ -167,7 +173,7 @@ function httpErrorReply(error: HttpError): Reply {
     case 404:
       return errorReply('NotFound', 'no such resource');
     case 405: {
-      const allow = error.headers?.Allow ?? error.headers?.allow;
+      const allow = withHead(error.headers?.Allow ?? error.headers?.allow);
       return errorReply(
         'MethodNotAllowed',
         'the method is not allowed on this resource',
@@ -181,6 +187,11 @@ function httpErrorReply(error: HttpError): Reply {
     default:
       return errorReply('InternalServerError', unexpected);
   }
+}
+
+/** The validator lists the contract's methods; HEAD is answered wherever GET is (contract-validation.ts). */
+function withHead(allow: string | undefined): string | undefined {
+  return allow !== undefined && /\bGET\b/.test(allow) && !/\bHEAD\b/.test(allow) ? `${allow}, HEAD` : allow;
 }
 
 function describeViolations(error: ValidatorError, options: ErrorHandlerOptions): string {

@@ -4,8 +4,14 @@
 // an optional trailing slash); a request that names no operation passes on unmatched, and the
 // validator answers it 404 or 405.
 //
+// HEAD names the operation GET names on the same path (RFC 9110 section 9.3.2: HEAD wherever GET),
+// and is answered as that GET, without its body (Node drops the body of a response to HEAD).
+//
 // Integer parameters are checked here too, on their raw text: the validator's type coercion (Ajv)
-// compares loosely and would read "0x6CF217A8", "1e3", "+5", " 12", "1.0" or "012" as integers.
+// compares loosely and would read "0x6CF217A8", "1e3", "+5", " 12", "1.0" or "012" as integers, and
+// reads 310 digits or more as Infinity, which it then lets past `maximum`. Each is written as JSON
+// writes integers (no sign on 0, no leading zeros) and compared with its schema's bounds exactly,
+// whatever its length: the range error names the bound the validator would name.
 import type { OperationId } from '@server-invites/types';
 import type { Request, RequestHandler } from 'express';
 import type { Contract } from '../contract.ts';
@@ -22,10 +28,18 @@ interface Route {
   names: string[];
   operationId: OperationId;
   secured: boolean;
-  integers: { name: string; in: string }[];
+  integers: IntegerParameter[];
 }
 
-const BASE_10_INTEGER = /^-?(0|[1-9][0-9]*)$/;
+interface IntegerParameter {
+  name: string;
+  in: string;
+  minimum: bigint | undefined;
+  maximum: bigint | undefined;
+}
+
+/** Base 10 as JSON writes integers: "-0", "+1" and "01" are refused, not read as 0 and 1. */
+const BASE_10_INTEGER = /^(0|-?[1-9][0-9]*)$/;
 
 export function operationMatch(contract: Contract): RequestHandler {
   const routes: Route[] = contract.operations.map((operation) => ({
@@ -36,11 +50,17 @@ export function operationMatch(contract: Contract): RequestHandler {
     secured: operation.secured,
     integers: operation.parameters
       .filter((parameter) => parameter.schema.type === 'integer')
-      .map((parameter) => ({ name: parameter.name, in: parameter.in })),
+      .map((parameter) => ({
+        name: parameter.name,
+        in: parameter.in,
+        minimum: bound(parameter.schema.minimum),
+        maximum: bound(parameter.schema.maximum),
+      })),
   }));
   return (req, res, next) => {
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     for (const route of routes) {
-      if (route.method !== req.method) continue;
+      if (route.method !== method) continue;
       const values = route.pattern.exec(req.path);
       if (!values) continue;
       const rawPathParams: Record<string, string> = {};
@@ -54,14 +74,12 @@ export function operationMatch(contract: Contract): RequestHandler {
       }
       for (const parameter of route.integers) {
         const raw = rawValue(req, rawPathParams, parameter);
-        if (raw !== undefined && (typeof raw !== 'string' || !BASE_10_INTEGER.test(raw))) {
+        if (raw === undefined) continue;
+        const problem = integerProblem(raw, parameter);
+        if (problem !== undefined) {
           const where =
             parameter.in === 'path' ? 'params' : parameter.in === 'header' ? 'headers' : parameter.in;
-          return next(
-            ServiceError.validation(
-              `request/${where}/${parameter.name} must be an integer written in base 10`,
-            ),
-          );
+          return next(ServiceError.validation(`request/${where}/${parameter.name} ${problem}`));
         }
       }
       res.locals.operation = { operationId: route.operationId, secured: route.secured };
@@ -69,6 +87,19 @@ export function operationMatch(contract: Contract): RequestHandler {
     }
     next();
   };
+}
+
+/** What is wrong with an integer parameter's raw value, in the validator's words; undefined if nothing. */
+function integerProblem(raw: unknown, parameter: IntegerParameter): string | undefined {
+  if (typeof raw !== 'string' || !BASE_10_INTEGER.test(raw)) return 'must be an integer written in base 10';
+  const value = BigInt(raw);
+  if (parameter.minimum !== undefined && value < parameter.minimum) return `must be >= ${parameter.minimum}`;
+  if (parameter.maximum !== undefined && value > parameter.maximum) return `must be <= ${parameter.maximum}`;
+  return undefined;
+}
+
+function bound(limit: unknown): bigint | undefined {
+  return typeof limit === 'number' && Number.isSafeInteger(limit) ? BigInt(limit) : undefined;
 }
 
 function templatePattern(template: string): RegExp {
@@ -79,7 +110,7 @@ function templatePattern(template: string): RegExp {
   return new RegExp(`^${pattern}/?$`, 'i');
 }
 
-function rawValue(req: Request, pathParams: Record<string, string>, parameter: { name: string; in: string }) {
+function rawValue(req: Request, pathParams: Record<string, string>, parameter: IntegerParameter) {
   switch (parameter.in) {
     case 'path':
       return pathParams[parameter.name];

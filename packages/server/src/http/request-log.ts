@@ -15,6 +15,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const started: unique symbol = Symbol('request started');
 type LoggedResponse = Response & { [started]: number };
 
+/**
+ * Whether a status says the service failed. 501 says the caller asked for what the service does not
+ * implement (a transfer coding, CONNECT; http/protocol.ts): the caller's doing, logged as any refusal.
+ */
+export function isServiceFailure(status: number): boolean {
+  return status >= 500 && status !== 501;
+}
+
 export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
   const measured = metrics?.enabled ? metrics : undefined;
   // One listener for every response (`this` is the response): a request waiting for an invite
@@ -29,7 +37,7 @@ export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
       ...(this.locals.failure && { err: this.locals.failure }),
     };
     if (!this.writableFinished) logger.info(line, 'request aborted');
-    else if (statusCode >= 500) logger.error(line, 'request errored');
+    else if (isServiceFailure(statusCode)) logger.error(line, 'request errored');
     else logger.info(line, 'request completed');
     if (measured) observeRequest(measured, req, this, this[started]);
   }

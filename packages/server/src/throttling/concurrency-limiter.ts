@@ -10,9 +10,13 @@ export interface ConcurrencyLimiter {
   tryAcquire(caller: string): Admission;
 }
 
-export function createConcurrencyLimiter(limit: number): ConcurrencyLimiter {
+export function createConcurrencyLimiter(limit: number): ConcurrencyLimiter & { readonly callers: number } {
   const inFlight = new Map<string, number>();
   return {
+    /** Callers with requests in flight: a caller whose last request ends is forgotten. */
+    get callers() {
+      return inFlight.size;
+    },
     tryAcquire(caller) {
       const current = inFlight.get(caller) ?? 0;
       if (current >= limit) return { admitted: false, inFlight: current + 1, limit };

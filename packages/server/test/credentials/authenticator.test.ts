@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
 import { createAuthenticator } from '../../src/credentials/authenticator.ts';
@@ -118,6 +118,90 @@ describe('authenticator with an HS256 secret', () => {
     expect((await failure(auth.authenticate(header))).message).toMatch(/does not match the token's uhs/);
   });
 
+  it.each([
+    ['a prefix of it', 'x=uhs12;', 'x=uhs1;'],
+    ['it extended', 'x=uhs1;', 'x=uhs12;'],
+    ['it in another case', 'x=uhs1;', 'x=UHS1;'],
+  ])('rejects a header user hash that is %s rather than equal to the uhs claim', async (_name, from, to) => {
+    const auth = await hs256Authenticator(fixedClock());
+    const xuid = from === 'x=uhs12;' ? '12' : '1';
+    const header = (await mint({ subject: { kind: 'user', xuid } })).replace(from, to);
+    expect(header).toContain(to);
+    expect((await failure(auth.authenticate(header))).message).toMatch(/does not match the token's uhs/);
+  });
+
+  it.each([
+    ['without a tid claim', {}],
+    ['with an empty tid', { tid: [] }],
+  ])('reads a service token %s as covering no title', async (_name, claims) => {
+    const auth = await hs256Authenticator(fixedClock());
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('s')
+      .setExpirationTime(NOW / 1000 + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    const credential = await auth.authenticate(`XBL3.0 x=-;${token}`);
+    expect(credential.kind).toBe('service');
+    expect(credential.titleIds.size).toBe(0);
+  });
+
+  /** A token with exactly these claims (besides iss, aud, exp), signed with the test secret. */
+  const signed = (claims: Record<string, unknown>, subject: string | null = 's') => {
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(NOW / 1000 + 60);
+    return (subject === null ? jwt : jwt.setSubject(subject)).sign(new TextEncoder().encode(SECRET));
+  };
+
+  it.each([
+    ['a user id (xid) only', { xid: '1' }],
+    ['a user hash (uhs) only', { uhs: 'uhs1' }],
+  ])('rejects a token carrying %s as a service credential (x=-)', async (_name, claims) => {
+    const auth = await hs256Authenticator(fixedClock());
+    expect((await failure(auth.authenticate(`XBL3.0 x=-;${await signed(claims)}`))).message).toMatch(
+      /user token was sent as a service credential/,
+    );
+  });
+
+  it.each([
+    ['a user id (xid) but no user hash (uhs)', { xid: '1' }],
+    ['a user hash (uhs) but no user id (xid)', { uhs: 'uhs1' }],
+  ])('rejects a token carrying %s with a user hash in the header', async (_name, claims) => {
+    const auth = await hs256Authenticator(fixedClock());
+    expect((await failure(auth.authenticate(`XBL3.0 x=uhs1;${await signed(claims)}`))).message).toMatch(
+      /service token was sent with a user hash/,
+    );
+  });
+
+  it.each(['x1', '1x', '01', ''])('rejects a user token whose xid %j is no XUID', async (xid) => {
+    const auth = await hs256Authenticator(fixedClock());
+    const token = await signed({ xid, uhs: 'uhs1' });
+    expect((await failure(auth.authenticate(`XBL3.0 x=uhs1;${token}`))).message).toBe(
+      `the token's claim "xid" is invalid`,
+    );
+  });
+
+  it('rejects a token without a subject, naming the claim', async () => {
+    const auth = await hs256Authenticator(fixedClock());
+    expect((await failure(auth.authenticate(`XBL3.0 x=-;${await signed({}, null)}`))).message).toBe(
+      `the token's claim "sub" is invalid`,
+    );
+  });
+
+  it('mints user credentials whose token names the user as subject, with the title ids given and typ JWT', async () => {
+    const auth = await hs256Authenticator(fixedClock());
+    const header = await mint({ subject: { kind: 'user', xuid: '2533274792693551', titleIds: [7] } });
+    const credential = await auth.authenticate(header);
+    expect(credential).toMatchObject({ kind: 'user', subject: '2533274792693551' });
+    expect([...credential.titleIds]).toEqual([7]);
+    const token = header.slice(header.indexOf(';') + 1);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
+  });
+
   it('rejects a user token sent as a service credential (x=-)', async () => {
     const auth = await hs256Authenticator(fixedClock());
     const header = (await mint({ subject: { kind: 'user', xuid: '1' } })).replace('x=uhs1;', 'x=-;');
@@ -183,6 +267,25 @@ describe('authenticator with an HS256 secret', () => {
       expect((await failure(auth.authenticate(header))).message).toBe('the token has expired');
     });
 
+    it('answers from the cache within the clock tolerance after expiry, and refuses past it', async () => {
+      const clock = fixedClock();
+      const auth = await hs256Authenticator(clock);
+      const header = await mint({ ttlSeconds: 60 });
+      const first = await auth.authenticate(header);
+      clock.advance(60_000 + 3_000);
+      expect(await auth.authenticate(header)).toBe(first);
+      clock.advance(2_000);
+      expect((await failure(auth.authenticate(header))).message).toBe('the token has expired');
+    });
+
+    it('keeps each token its own credential', async () => {
+      const auth = await hs256Authenticator(fixedClock());
+      const first = await auth.authenticate(await mint({ subject: { kind: 'service', titleIds: [1] } }));
+      const second = await auth.authenticate(await mint({ subject: { kind: 'service', titleIds: [2] } }));
+      expect([...first.titleIds]).toEqual([1]);
+      expect([...second.titleIds]).toEqual([2]);
+    });
+
     it('keeps a cached user credential bound to its user hash', async () => {
       const auth = await hs256Authenticator(fixedClock());
       const header = await mint({ subject: { kind: 'user', xuid: '1' } });
@@ -208,21 +311,27 @@ describe('authenticator with public keys', () => {
       .setExpirationTime(NOW / 1000 + 600)
       .sign(privateKey);
 
-  it('verifies an ES256 token against a JWKS file', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const path = join(directory, 'jwks.json');
-    writeFileSync(
-      path,
-      JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] }),
-    );
-    const auth = createAuthenticator({
-      key: await loadVerificationKey({ kind: 'jwks-file', path }),
+  /** An authenticator that trusts the given keys, without a cache. */
+  const authenticatorFor = async (source: Parameters<typeof loadVerificationKey>[0]) =>
+    createAuthenticator({
+      key: await loadVerificationKey(source),
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 5,
       cacheMaxEntries: 0,
       clock: fixedClock(),
     });
+
+  /** A JWKS file holding one public key under `kid`. */
+  const jwksFile = async (publicKey: CryptoKey, kid: string, alg: string) => {
+    const path = join(directory, 'jwks.json');
+    writeFileSync(path, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg }] }));
+    return { kind: 'jwks-file' as const, path };
+  };
+
+  it('verifies an ES256 token against a JWKS file', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const auth = await authenticatorFor(await jwksFile(publicKey, 'k1', 'ES256'));
     const credential = await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'ES256', 'k1')}`);
     expect(credential).toMatchObject({ kind: 'service', subject: 'fleet-1' });
 
@@ -233,18 +342,20 @@ describe('authenticator with public keys', () => {
     expect(error.message).toBe('the token signature is invalid');
   });
 
+  it('verifies an RS256 token against a JWKS file, and refuses a key id the set does not hold', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const auth = await authenticatorFor(await jwksFile(publicKey, 'r1', 'RS256'));
+    const credential = await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256', 'r1')}`);
+    expect(credential).toMatchObject({ kind: 'service', subject: 'fleet-1' });
+    const error = await failure(auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256', 'r2')}`));
+    expect(error.message).toBe('the token is signed with an unknown key');
+  });
+
   it('verifies an RS256 token against a PEM public key file and refuses HS256 tokens', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const path = join(directory, 'public.pem');
     writeFileSync(path, await exportSPKI(publicKey));
-    const auth = createAuthenticator({
-      key: await loadVerificationKey({ kind: 'public-key-file', path, algorithm: 'RS256' }),
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      clockToleranceSeconds: 5,
-      cacheMaxEntries: 0,
-      clock: fixedClock(),
-    });
+    const auth = await authenticatorFor({ kind: 'public-key-file', path, algorithm: 'RS256' });
     expect((await auth.authenticate(`XBL3.0 x=-;${await signWith(privateKey, 'RS256')}`)).kind).toBe(
       'service',
     );

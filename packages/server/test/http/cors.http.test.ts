@@ -92,6 +92,33 @@ describe('CORS_ORIGINS listing the page origin', () => {
   });
 });
 
+describe('Vary: Origin, with a list of origins', () => {
+  it.each<[string, string, Record<string, string>, number]>([
+    [
+      'a refused preflight',
+      'OPTIONS',
+      { Origin: 'https://evil.example.com', 'Access-Control-Request-Method': 'GET' },
+      405,
+    ],
+    ['a request from a refused origin', 'GET', { Origin: 'https://evil.example.com' }, 200],
+    ['a request without Origin', 'GET', {}, 200],
+    ['a request from the listed origin', 'GET', { Origin: ORIGIN }, 200],
+  ])(
+    'is on %s, whose answer a cache must not give another origin',
+    async (_name, method, headers, status) => {
+      const server = await start(ORIGIN);
+
+      const response = await fetch(`${server.url}/healthz`, { method, headers });
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get('vary')).toMatch(/\bOrigin\b/);
+      expect(response.headers.get('access-control-allow-origin')).toBe(
+        headers.Origin === ORIGIN ? ORIGIN : null,
+      );
+    },
+  );
+});
+
 describe('CORS_ORIGINS=*', () => {
   it('allows any origin with `*`, and still never allows credentials', async () => {
     const server = await start('*');

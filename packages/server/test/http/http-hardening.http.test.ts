@@ -2,8 +2,6 @@
 // configured timeouts, early 413, documentation paths that leave their folder, request ids,
 // echoed input, in-flight pools per title, and credentials checked before the body is read.
 // Statuses and codes of these cases are the conformance corpus's; the messages are tested here.
-import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -13,60 +11,13 @@ import { loadContract } from '../../src/contract.ts';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { firstDeliveryHeld, gate } from '../support/gate.ts';
 import { callInvite, TITLE_ID, validInvite } from '../support/invite-request.ts';
+import { raw } from '../support/raw-http.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-interface RawReply {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-  /** Milliseconds from the first byte sent to the connection's end. */
-  elapsedMs: number;
-}
-
-/**
- * Writes `chunks` on a raw connection (each `undefined` leaves the connection open there) and
- * reads what the server writes until it closes the connection, or `limitMs` passes (a failure).
- */
-async function raw(url: string, chunks: string[], limitMs = 5000): Promise<RawReply> {
-  const { hostname, port } = new URL(url);
-  const socket: Socket = connect(Number(port), hostname);
-  await once(socket, 'connect');
-  const started = performance.now();
-  let received = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    received += chunk;
-  });
-  socket.on('error', () => {});
-  for (const chunk of chunks) socket.write(chunk);
-  const closed = once(socket, 'close');
-  const limit = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms: ${received}`)), limitMs);
-    closed.finally(() => clearTimeout(timer));
-  });
-  await Promise.race([closed, limit]);
-  const elapsedMs = performance.now() - started;
-  socket.destroy();
-  const [head = '', body = ''] = received.split('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = Object.fromEntries(
-    headerLines.map((line) => [
-      line.slice(0, line.indexOf(':')).toLowerCase(),
-      line.slice(line.indexOf(':') + 1).trim(),
-    ]),
-  );
-  return {
-    status: Number(statusLine.split(' ')[1]),
-    headers,
-    body: body ? JSON.parse(body) : undefined,
-    elapsedMs,
-  };
-}
 
 const post = (path: string, headers: string[], body = '') =>
   `POST ${path} HTTP/1.1\r\nHost: x\r\n${headers.map((header) => `${header}\r\n`).join('')}\r\n${body}`;

@@ -128,6 +128,23 @@ describe('sendServerInvite', () => {
     });
   });
 
+  it.each([0, 42, 4_294_967_295])(
+    'refuses a service credential covering no title (an empty tid) for title %i, and delivers nothing',
+    async (titleId) => {
+      const { send, store, consumed } = await setup();
+      const noTitle: Credential = { ...service, titleIds: new Set() };
+      const error = await rejection(
+        send({ credential: noTitle, titleId, request: { invitedUsers: ['1'], sender: '9' } }),
+      );
+      expect(error).toMatchObject({
+        code: 'AuthorizationError',
+        message: `the credential may not act for title ${titleId}`,
+      });
+      expect(consumed).toEqual([]);
+      expect(await store.pendingFor('1')).toEqual([]);
+    },
+  );
+
   it('when throttled, reports the exceeded window with the longest wait, and delivers nothing', async () => {
     const { send, store } = await setup({
       allowed: false,

@@ -14,13 +14,18 @@ import {
 import { createRateLimiter } from '../../src/throttling/rate-limiter.ts';
 
 type Op =
-  | { kind: 'consume'; key: string; points: number }
+  | { kind: 'consume'; key: string; points: number; customDuration?: number }
   | { kind: 'penalty'; key: string; points: number }
   | { kind: 'reward'; key: string; points: number }
   | { kind: 'delete'; key: string }
+  | { kind: 'get'; key: string }
+  | { kind: 'set'; key: string; points: number; seconds: number }
+  | { kind: 'block'; key: string; seconds: number }
   | { kind: 'advance'; ms: number };
 
 const key = fc.constantFrom('a', 'b', 'c');
+/** Durations in seconds for set, block and a consume's custom duration: none (-1), forever (0), short, long. */
+const seconds = fc.constantFrom(-1, 0, 1, 5, 12);
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
@@ -30,6 +35,26 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       points: fc.integer({ min: 1, max: 3 }),
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('consume' as const),
+      key,
+      points: fc.integer({ min: 1, max: 3 }),
+      customDuration: seconds,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('get' as const), key }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('set' as const),
+      key,
+      points: fc.integer({ min: 0, max: 7 }),
+      seconds,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('block' as const), key, seconds }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -57,20 +82,28 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-type Limiter = Pick<RateLimiterMemory, 'consume' | 'penalty' | 'reward' | 'delete'>;
+type Limiter = Pick<RateLimiterMemory, 'consume' | 'penalty' | 'reward' | 'delete' | 'get' | 'set' | 'block'>;
 
 /** What a limiter answered, rejections included (a RateLimiterRes when over the limit). */
 async function outcome(limiter: Limiter, step: Exclude<Op, { kind: 'advance' }>) {
   const call = (): Promise<unknown> => {
     switch (step.kind) {
       case 'consume':
-        return limiter.consume(step.key, step.points);
+        return step.customDuration === undefined
+          ? limiter.consume(step.key, step.points)
+          : limiter.consume(step.key, step.points, { customDuration: step.customDuration });
       case 'penalty':
         return limiter.penalty(step.key, step.points);
       case 'reward':
         return limiter.reward(step.key, step.points);
       case 'delete':
         return limiter.delete(step.key);
+      case 'get':
+        return limiter.get(step.key);
+      case 'set':
+        return limiter.set(step.key, step.points, step.seconds);
+      case 'block':
+        return limiter.block(step.key, step.seconds);
     }
   };
   const describe = (value: unknown) =>
@@ -96,6 +129,7 @@ describe('BoundedMemoryRateLimiter compared with RateLimiterMemory', () => {
   it.each([
     ['without a block', { points: 5, duration: 10 }],
     ['with a block of 7 s after the limit', { points: 5, duration: 10, blockDuration: 7 }],
+    ['with windows that never expire (a duration of 0)', { points: 5, duration: 0 }],
   ])(
     'answers every request of a generated sequence exactly as RateLimiterMemory does, %s',
     async (_name, options) => {
@@ -136,6 +170,26 @@ describe('BoundedMemoryRateLimiter compared with RateLimiterMemory', () => {
     });
     now += 6000;
     expect(await limiter.get('k')).toBeNull();
+  });
+});
+
+describe('BoundedMemoryRateLimiter, what it does not support', () => {
+  it('refuses execEvenly, which would delay each request with a timer of its own', () => {
+    expect(() => new BoundedMemoryRateLimiter({ points: 5, duration: 10, execEvenly: true })).toThrow(
+      'BoundedMemoryRateLimiter does not support execEvenly',
+    );
+  });
+
+  it('refuses dump and restore', () => {
+    const limiter = new BoundedMemoryRateLimiter({ points: 5, duration: 10 });
+    expect(() => limiter.dump()).toThrow('BoundedMemoryRateLimiter does not support dump');
+    expect(() => limiter.restore()).toThrow('BoundedMemoryRateLimiter does not support restore');
+  });
+
+  it('keeps keys as given, without the key prefix', () => {
+    const limiter = new BoundedMemoryRateLimiter({ keyPrefix: 'burst', points: 5, duration: 10 });
+    expect(limiter.getKey(42)).toBe('42');
+    expect(limiter.parseKey('k')).toBe('k');
   });
 });
 
