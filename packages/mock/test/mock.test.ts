@@ -1,7 +1,8 @@
 // The mock as a frontend developer uses it: every documented response can be asked for with the
 // `Prefer` value the README gives, the CLI honours MOCK_PORT and --dynamic, and the validating
 // proxy turns a contract violation into an error.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
@@ -245,80 +246,116 @@ describe('the mock with dynamic data', () => {
   });
 });
 
-describe('pnpm mock (src/cli.ts)', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill('SIGKILL');
+/**
+ * A root script of the workspace run as a person runs it (`pnpm mock`, `pnpm dev`), in a process
+ * group of its own, as a terminal's foreground job is.
+ */
+function runScript(args: string[], env: Record<string, string>) {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const child = spawn('pnpm', args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    output: () => output,
+    exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    /** What Ctrl-C does: SIGINT to every process of the foreground group, pnpm's included. */
+    ctrlC: () => process.kill(-(child.pid as number), 'SIGINT'),
+    kill: () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    },
+  };
+}
 
-  /** Starts the CLI and resolves with its banner line (bounded by the test timeout). */
-  function startCli(args: string[], env: Record<string, string>): Promise<string> {
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
-    return new Promise((resolve, reject) => {
-      let stderr = '';
-      child?.stderr?.on('data', (chunk) => {
-        stderr += chunk;
-        const banner = /mock: serving .*/.exec(stderr);
-        if (banner) resolve(banner[0]);
-      });
-      child?.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
-    });
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).status === 200;
+  } catch {
+    return false;
   }
+}
 
-  it('listens on MOCK_PORT, serves generated data with --dynamic, and stops on SIGTERM', async () => {
+/** Waits (bounded by the test's timeout) until every URL answers 200. */
+async function waitUntilAnswering(urls: string[], script: ReturnType<typeof runScript>): Promise<void> {
+  for (;;) {
+    if (!script.running()) throw new Error(`the script exited early:\n${script.output()}`);
+    if ((await Promise.all(urls.map(answers))).every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// pnpm reports a script that ended by a signal, or with a status other than 0, in these words.
+const pnpmFailure = /ELIFECYCLE|ERR_PNPM/;
+
+describe('pnpm mock (src/cli.ts)', () => {
+  let script: ReturnType<typeof runScript> | undefined;
+  afterAll(() => script?.kill());
+
+  it('listens on MOCK_PORT, serves generated data with --dynamic, and a Ctrl-C stops it cleanly (exit 0, no pnpm error)', async () => {
     const port = await freePort();
-    const banner = await startCli(['--dynamic'], { MOCK_PORT: String(port) });
-    expect(banner).toContain(`http://127.0.0.1:${port}`);
-    expect(banner).toContain('generated data');
-    const response = await call(`http://127.0.0.1:${port}`, 'getReadiness');
-    expect(response.status).toBe(200);
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child?.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    script = runScript(['mock', '--dynamic'], { MOCK_PORT: String(port) });
+    await waitUntilAnswering([`http://127.0.0.1:${port}/readyz`], script);
+    expect(script.output()).toMatch(
+      new RegExp(`mock: serving .* on http://127\\.0\\.0\\.1:${port} \\(generated data\\)`),
+    );
+
+    script.ctrlC();
+
+    expect(await script.exited).toBe(0);
+    expect(script.output()).not.toMatch(pnpmFailure);
+    expect(await answers(`http://127.0.0.1:${port}/readyz`)).toBe(false);
   }, 30_000);
 
   it('refuses a port that is not one', async () => {
-    await expect(startCli([], { MOCK_PORT: 'http' })).rejects.toThrow(/exited with 2/);
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, [cli], {
+      env: { ...process.env, MOCK_PORT: 'http' },
+      stdio: 'pipe',
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toContain('the port must be 0..65535, got "http"');
   });
 });
 
 describe('pnpm dev (src/dev.ts)', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-  });
+  let script: ReturnType<typeof runScript> | undefined;
+  afterAll(() => script?.kill());
 
-  async function answers(url: string): Promise<boolean> {
-    try {
-      return (await fetch(url)).status === 200;
-    } catch {
-      return false;
-    }
-  }
-
-  it('starts the server and the mock, and Ctrl-C stops both', async () => {
+  it('starts the server and the mock, and a Ctrl-C stops both cleanly (exit 0, no pnpm error)', async () => {
     const [serverPort, mockPort] = [await freePort(), await freePort()];
-    const dev = fileURLToPath(new URL('../src/dev.ts', import.meta.url));
-    child = spawn(process.execPath, [dev], {
-      env: { ...process.env, PORT: String(serverPort), MOCK_PORT: String(mockPort), LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-      detached: true,
+    script = runScript(['dev'], {
+      PORT: String(serverPort),
+      MOCK_PORT: String(mockPort),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: ':memory:',
     });
     const server = `http://127.0.0.1:${serverPort}/healthz`;
     const mock = `http://127.0.0.1:${mockPort}/healthz`;
-    const deadline = Date.now() + 30_000;
-    while (!((await answers(server)) && (await answers(mock)))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('pnpm dev did not start both');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    // What Ctrl-C does: SIGINT to the foreground process (the server runs in its own group).
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    await waitUntilAnswering([server, mock], script);
+
+    script.ctrlC();
+
+    expect(await script.exited).toBe(0);
+    expect(script.output()).not.toMatch(pnpmFailure);
     expect(await answers(server)).toBe(false);
     expect(await answers(mock)).toBe(false);
-  }, 45_000);
+  }, 60_000);
 });
 
 describe('the validating proxy (prism proxy --errors)', () => {
