@@ -71,7 +71,7 @@ export function createApp(
   app.use(
     sequence([
       requestLog(deps.logger, deps.metrics),
-      ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins)] : []),
+      ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins, deps.contract.browserAccess)] : []),
     ]),
   );
   app.use(
