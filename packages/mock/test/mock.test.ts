@@ -53,6 +53,20 @@ interface DocumentedResponse {
   example?: string;
   value?: unknown;
   requiredHeaders: string[];
+  /**
+   * The value each documented header has with this example, or null where it is not sent: a
+   * header's named examples go with the body example of the same name (spec/openapi.yaml).
+   */
+  headerValues: Record<string, string | null>;
+}
+
+/** A documented header's value with a body example (`example` undefined: a response without one). */
+function headerValue(header: Node, example: string | undefined): string | null | undefined {
+  const named = (header.examples as Node | undefined) ?? {};
+  if (Object.keys(named).length === 0)
+    return header.example === undefined ? undefined : String(header.example);
+  const value = example === undefined ? Object.values(named)[0] : named[example];
+  return value === undefined ? null : String(deref(value).value);
 }
 
 const documented: DocumentedResponse[] = Object.values(spec.paths as Node).flatMap((pathItem) =>
@@ -65,11 +79,25 @@ const documented: DocumentedResponse[] = Object.values(spec.paths as Node).flatM
         const requiredHeaders = Object.entries((response.headers as Node) ?? {})
           .filter(([, header]) => deref(header).required === true)
           .map(([name]) => name.toLowerCase());
+        const headers = Object.entries((response.headers as Node) ?? {}).map(
+          ([name, node]) => [name.toLowerCase(), deref(node)] as const,
+        );
+        const headerValues = (example: string | undefined) =>
+          Object.fromEntries(
+            headers
+              .map(([name, header]) => [name, headerValue(header, example)] as const)
+              .filter((entry): entry is [string, string | null] => entry[1] !== undefined),
+          );
         const base = { operationId: String(operation.operationId), status, requiredHeaders };
         const media = Object.values((response.content as Node) ?? {}).map(deref)[0];
         const examples = Object.entries((media?.examples as Node) ?? {});
-        if (examples.length === 0) return [base];
-        return examples.map(([example, node]) => ({ ...base, example, value: deref(node).value }));
+        if (examples.length === 0) return [{ ...base, headerValues: headerValues(undefined) }];
+        return examples.map(([example, node]) => ({
+          ...base,
+          example,
+          value: deref(node).value,
+          headerValues: headerValues(example),
+        }));
       });
     }),
 );
@@ -128,6 +156,7 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('x-request-id')).toBe('3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11');
     expect(response.headers.get('ratelimit')).toBe('"burst";r=6;t=15, "sustain";r=49;t=300');
+    expect(response.headers.get('ratelimit-policy')).toBe('"burst";q=7;w=15, "sustain";q=50;w=300');
   });
 
   it('answers a request without credential with the documented 401', async () => {
@@ -209,9 +238,33 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
       expect(answer.status).toBe(Number(response.status));
       for (const header of response.requiredHeaders)
         expect(answer.headers.get(header), header).not.toBeNull();
+      for (const [header, value] of Object.entries(response.headerValues))
+        expect(answer.headers.get(header), header).toBe(value);
       if (response.value !== undefined) expect(JSON.parse(answer.text)).toEqual(response.value);
     },
   );
+
+  it.each(['sendServerInvite', 'registerEndpoint'])(
+    '%s answers a 429 Concurrency as the service does: Retry-After 1, no RateLimit headers',
+    async (operationId) => {
+      const answer = await call(mock.url, operationId, { prefer: 'code=429, example=Concurrency' });
+
+      expect(answer.status).toBe(429);
+      expect(JSON.parse(answer.text)).toMatchObject({ limitType: 'Concurrency' });
+      expect(answer.headers.get('retry-after')).toBe('1');
+      expect(answer.headers.get('ratelimit')).toBeNull();
+      expect(answer.headers.get('ratelimit-policy')).toBeNull();
+    },
+  );
+
+  it('answers a 429 Rate with the RateLimit headers of an exhausted burst window and its Retry-After', async () => {
+    const answer = await call(mock.url, 'sendServerInvite', { prefer: 'code=429, example=Rate' });
+
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toBe('12');
+    expect(answer.headers.get('ratelimit')).toBe('"burst";r=0;t=12, "sustain";r=42;t=288');
+    expect(answer.headers.get('ratelimit-policy')).toBe('"burst";q=7;w=15, "sustain";q=50;w=300');
+  });
 
   it('lists in the README no Prefer value that the spec does not document', () => {
     const listed = [...readme.matchAll(/`Prefer: (code=[^`]+)`/g)].map((match) => match[1]);
