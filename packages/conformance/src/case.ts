@@ -27,8 +27,8 @@ export interface CaseRequest {
   headers?: Record<string, string>;
   /** A JSON body; Content-Type is application/json unless `headers` set another. */
   json?: unknown;
-  /** A body sent exactly as given (Content-Type only from `headers`). */
-  raw?: string;
+  /** A body sent exactly as given (Content-Type only from `headers`); bytes for a compressed one. */
+  raw?: string | Uint8Array<ArrayBuffer>;
   /**
    * Sent over a raw socket instead, byte for byte, for what fetch cannot send (malformed HTTP,
    * oversized headers, a declared body that never comes). `method` and `path` still say which
@@ -56,13 +56,6 @@ export interface Expectation {
   headers?: Record<string, string>;
   /** Text the body must not contain (attacker input that must not be echoed). */
   bodyExcludes?: string[];
-  /**
-   * Only in a target exception: the response is the tool's own, outside the contract, so only the
-   * status is checked (the exception's reason says why).
-   */
-  outsideContract?: true;
-  /** Only in a target exception: the target is known never to answer; waits this long for nothing. */
-  noResponseWithinMs?: number;
 }
 
 /** What a target that cannot honour a case does instead, and why. The test name prints both. */

@@ -154,9 +154,21 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
   it('answers a valid invite with 204 and the example headers', async () => {
     const response = await call(mock.url, 'sendServerInvite');
     expect(response.status).toBe(204);
-    expect(response.headers.get('x-request-id')).toBe('3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11');
     expect(response.headers.get('ratelimit')).toBe('"burst";r=6;t=15, "sustain";r=49;t=300');
     expect(response.headers.get('ratelimit-policy')).toBe('"burst";q=7;w=15, "sustain";q=50;w=300');
+  });
+
+  it("answers with the caller's X-Request-Id when it is one, and with one of its own otherwise", async () => {
+    const echoed = await call(mock.url, 'sendServerInvite', { 'x-request-id': 'page-7:retry.2' });
+    const made = await call(mock.url, 'sendServerInvite', { 'x-request-id': 'two words' });
+    const absent = await call(mock.url, 'getHealth');
+
+    expect(echoed.headers.get('x-request-id')).toBe('page-7:retry.2');
+    for (const response of [made, absent]) {
+      expect(response.status).toBeLessThan(300);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    }
+    expect(made.headers.get('x-request-id')).not.toBe(absent.headers.get('x-request-id'));
   });
 
   it('answers a request without credential with the documented 401', async () => {
@@ -201,7 +213,7 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
     expect((await fetch(new URL('/healthz', mock.url))).status).toBe(200);
   });
 
-  it('answers a header line without a colon with a 400 problem+json (Node refuses it before Prism)', async () => {
+  it('answers a header line without a colon with the 400 ErrorResponse the service sends (Node refuses it before Prism)', async () => {
     const { port, hostname } = new URL(mock.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () =>
@@ -215,14 +227,19 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    expect(answer).toContain('Content-Type: application/problem+json');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).status).toBe(400);
+    expect(answer).toContain('Content-Type: application/json; charset=utf-8');
+    expect(answer).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      errorCode: 'RequestValidationError',
+      debugMessage: 'the request is not valid HTTP/1.1',
+    });
   });
 
-  it('names the allowed methods in Allow on a 405', async () => {
+  it('answers another method of a known path with the 405 ErrorResponse, naming the allowed methods in Allow', async () => {
     const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toMatchObject({ errorCode: 'MethodNotAllowed' });
   });
 
   it('has a valid sample request for every operation of the spec', () => {
