@@ -17,7 +17,7 @@ export type Credential =
   /** The Authorization header exactly as given. */
   | { kind: 'literal'; value: string };
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
 
 export interface CaseRequest {
   method: Method;

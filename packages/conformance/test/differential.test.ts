@@ -1,0 +1,400 @@
+// The same requests to the service (as `pnpm start` runs it, its throttling raised) and to the mock,
+// compared by status and errorCode. Each request says what the contract expects. Where the mock
+// answers otherwise, the difference is one that packages/mock/README.md lists under its name, with
+// the reason; a name the README does not list fails, and so does a listed one no request shows, so
+// that the list stays true. Where the service's answer today is what issue 23's work on its HTTP
+// edges replaces, `serviceToday` says so: either answer passes until that work lands, then only the
+// contract's.
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { type PrismInstance, startMock } from '@server-invites/mock';
+import { startTestServer, type TestServer } from '@server-invites/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invite, invitee, sender, titleId } from '../cases/common.ts';
+import type { CaseRequest } from '../src/case.ts';
+import { buildRequest } from '../src/run.ts';
+import { mockCredential, raisedLimits, serverCredential } from '../src/targets.ts';
+
+/** The differences packages/mock/README.md lists ("### <name>" under "Where the mock differs"). */
+type Difference =
+  | 'credentials'
+  | 'state'
+  | 'first registration'
+  | 'unknown query parameters'
+  | 'Prefer'
+  | 'CORS';
+
+interface Answer {
+  status: number;
+  errorCode?: string;
+}
+
+interface Probe {
+  title: string;
+  request: CaseRequest;
+  /** What the contract says. */
+  expect: Answer;
+  /** The mock answers this instead, for the reason the README gives under `because`. */
+  mock?: Answer & { because: Difference };
+  /** The service's answer until issue 23's work on its HTTP edges lands (then `expect`). */
+  serviceToday?: Answer;
+}
+
+const body = { invitedUsers: [invitee], sender };
+const json = JSON.stringify(body);
+const user = '2814613569642996';
+const asUser = { kind: 'user', xuid: user } as const;
+/** An endpoint the service has registered (beforeAll) and the mock, keeping no state, answers anyway. */
+const receive = `/users/${user}/endpoints/differential/invites`;
+const sent: Answer = { status: 204 };
+const invalid: Answer = { status: 400, errorCode: 'RequestValidationError' };
+const unsupported: Answer = { status: 415, errorCode: 'UnsupportedMediaType' };
+const withType = (contentType: string, raw: string | Uint8Array<ArrayBuffer> = json) =>
+  invite(undefined, { raw, headers: { 'content-type': contentType } });
+
+const probes: Probe[] = [
+  // The media type, and how the body is read
+  { title: 'Content-Type application/json;', request: withType('application/json;'), expect: sent },
+  {
+    title: 'Content-Type application/json; charset',
+    request: withType('application/json; charset'),
+    expect: sent,
+  },
+  {
+    title: 'Content-Type application/json; charset=utf8 (the contract accepts a charset)',
+    request: withType('application/json; charset=utf8'),
+    expect: sent,
+    serviceToday: unsupported,
+  },
+  {
+    title: 'Content-Type application/json; charset=iso-8859-1',
+    request: withType('application/json; charset=iso-8859-1'),
+    expect: unsupported,
+  },
+  {
+    title: 'Content-Type application/json, text/plain',
+    request: withType('application/json, text/plain'),
+    expect: unsupported,
+  },
+  {
+    title: 'Content-Type application/vnd.api+json',
+    request: withType('application/vnd.api+json'),
+    expect: unsupported,
+  },
+  {
+    title: 'a body without Content-Type',
+    request: invite(undefined, { raw: new TextEncoder().encode(json) }),
+    expect: unsupported,
+  },
+  {
+    title: 'a body after a UTF-8 byte order mark',
+    request: withType('application/json', `\ufeff${json}`),
+    expect: sent,
+  },
+  {
+    title: 'a gzip body',
+    request: invite(undefined, {
+      raw: gzipSync(json),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    }),
+    expect: sent,
+  },
+  {
+    title: 'a brotli body',
+    request: invite(undefined, {
+      raw: brotliCompressSync(json),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
+    }),
+    expect: sent,
+  },
+  {
+    title: 'a body labelled gzip that is not',
+    request: invite(undefined, {
+      raw: json,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    }),
+    expect: invalid,
+  },
+  {
+    title: 'a body in bytes that are not UTF-8 (C3 28 FF C0 AF ED A0 80)',
+    request: withType(
+      'application/json',
+      Uint8Array.from([
+        ...new TextEncoder().encode(
+          `{"invitedUsers":["${invitee}"],"sender":"${sender}","connectionString":"`,
+        ),
+        0xc3,
+        0x28,
+        0xff,
+        0xc0,
+        0xaf,
+        0xed,
+        0xa0,
+        0x80,
+        0x22,
+        0x7d,
+      ]),
+    ),
+    expect: unsupported,
+    serviceToday: sent,
+  },
+  {
+    title: 'a body over 16 KiB',
+    request: withType(
+      'application/json',
+      `{"invitedUsers":["${invitee}"],"sender":"${sender}"${' '.repeat(16 * 1024)}}`,
+    ),
+    expect: { status: 413, errorCode: 'PayloadTooLarge' },
+  },
+
+  // Integer parameters
+  {
+    title: 'x-xbl-contract-version 1',
+    request: invite(body, { headers: { 'x-xbl-contract-version': '1' } }),
+    expect: sent,
+  },
+  {
+    title: 'an empty x-xbl-contract-version',
+    request: invite(body, { headers: { 'x-xbl-contract-version': '' } }),
+    expect: invalid,
+  },
+  {
+    title: 'x-xbl-contract-version 01',
+    request: invite(body, { headers: { 'x-xbl-contract-version': '01' } }),
+    expect: invalid,
+  },
+  {
+    title: 'x-xbl-contract-version of 400 digits',
+    request: invite(body, { headers: { 'x-xbl-contract-version': '1'.repeat(400) } }),
+    expect: invalid,
+    serviceToday: sent,
+  },
+  {
+    title: 'waitSeconds=0',
+    request: { method: 'GET', path: `${receive}?waitSeconds=0`, credential: asUser },
+    expect: { status: 200 },
+  },
+  {
+    title: 'waitSeconds= (empty)',
+    request: { method: 'GET', path: `${receive}?waitSeconds=`, credential: asUser },
+    expect: invalid,
+  },
+  {
+    title: 'waitSeconds without a value',
+    request: { method: 'GET', path: `${receive}?waitSeconds`, credential: asUser },
+    expect: invalid,
+  },
+  {
+    title: 'waitSeconds=1e0',
+    request: { method: 'GET', path: `${receive}?waitSeconds=1e0`, credential: asUser },
+    expect: invalid,
+  },
+  {
+    title: 'waitSeconds=-0',
+    request: { method: 'GET', path: `${receive}?waitSeconds=-0`, credential: asUser },
+    expect: invalid,
+    serviceToday: { status: 200 },
+  },
+  {
+    title: 'waitSeconds of 400 digits',
+    request: { method: 'GET', path: `${receive}?waitSeconds=${'9'.repeat(400)}`, credential: asUser },
+    expect: invalid,
+    serviceToday: { status: 200 },
+  },
+  {
+    title: 'the title id 0x6CF217A8',
+    request: invite(body, { path: '/titles/0x6CF217A8/invites/server' }),
+    expect: invalid,
+  },
+  {
+    title: 'the title id -0',
+    request: invite(body, { path: '/titles/-0/invites/server' }),
+    expect: invalid,
+    serviceToday: { status: 400, errorCode: 'AuthorizationError' },
+  },
+  {
+    title: 'a title id of 400 digits',
+    request: invite(body, { path: `/titles/${'9'.repeat(400)}/invites/server` }),
+    expect: invalid,
+    serviceToday: { status: 400, errorCode: 'AuthorizationError' },
+  },
+
+  // Paths and methods
+  {
+    title: 'a trailing slash',
+    request: invite(body, { path: `/titles/${titleId}/invites/server/` }),
+    expect: sent,
+  },
+  {
+    title: 'a path in other case',
+    request: invite(body, { path: `/Titles/${titleId}/INVITES/server` }),
+    expect: sent,
+  },
+  { title: '/HEALTHZ', request: { method: 'GET', path: '/HEALTHZ' }, expect: { status: 200 } },
+  {
+    title: 'a path with an empty first segment',
+    request: invite(body, { path: `//titles/${titleId}/invites/server` }),
+    expect: { status: 404, errorCode: 'NotFound' },
+  },
+  {
+    title: 'an unknown path',
+    request: { method: 'GET', path: '/titles' },
+    expect: { status: 404, errorCode: 'NotFound' },
+  },
+  {
+    title: 'an unknown path with a body that is not JSON',
+    request: { method: 'POST', path: '/nope', raw: '{', headers: { 'content-type': 'application/json' } },
+    expect: { status: 404, errorCode: 'NotFound' },
+    serviceToday: invalid,
+  },
+  {
+    title: 'GET on the invite route',
+    request: { method: 'GET', path: `/titles/${titleId}/invites/server` },
+    expect: { status: 405, errorCode: 'MethodNotAllowed' },
+  },
+  {
+    title: 'HEAD on the liveness probe (RFC 9110: HEAD wherever GET is)',
+    request: { method: 'HEAD', path: '/healthz' },
+    expect: { status: 200 },
+    serviceToday: { status: 405 },
+  },
+  {
+    title: 'a query string on the liveness probe',
+    request: { method: 'GET', path: '/healthz?x=1' },
+    expect: { status: 200 },
+    serviceToday: invalid,
+  },
+
+  // What the mock cannot do (packages/mock/README.md says why)
+  {
+    title: 'no credential',
+    request: invite(body, { credential: undefined }),
+    expect: { status: 401, errorCode: 'AuthenticationError' },
+  },
+  {
+    title: 'a credential that is not a JWT',
+    request: invite(body, { credential: { kind: 'literal', value: 'XBL3.0 x=-;not-a-jwt' } }),
+    expect: { status: 401, errorCode: 'AuthenticationError' },
+    mock: { ...sent, because: 'credentials' },
+  },
+  {
+    title: "a user's credential on the game servers' route",
+    request: invite(body, { credential: asUser }),
+    expect: { status: 400, errorCode: 'AuthorizationError' },
+    mock: { ...sent, because: 'credentials' },
+  },
+  {
+    title: 'receiving on an endpoint never registered',
+    request: { method: 'GET', path: `/users/${user}/endpoints/never-registered/invites`, credential: asUser },
+    expect: { status: 404, errorCode: 'NotFound' },
+    mock: { status: 200, because: 'state' },
+  },
+  {
+    title: 'a first registration',
+    request: {
+      method: 'PUT',
+      path: `/users/${user}/endpoints/first-time`,
+      credential: asUser,
+      json: { platform: 'Android' },
+    },
+    expect: { status: 201 },
+    mock: { status: 200, because: 'first registration' },
+  },
+  {
+    title: 'an unknown query parameter',
+    request: { method: 'GET', path: `${receive}?x=1`, credential: asUser },
+    expect: invalid,
+    mock: { status: 200, because: 'unknown query parameters' },
+  },
+  {
+    title: 'Prefer: code=429',
+    request: invite(body, { headers: { prefer: 'code=429' } }),
+    expect: sent,
+    mock: { status: 429, because: 'Prefer' },
+  },
+  {
+    title: 'a CORS preflight to the service as pnpm start runs it (CORS_ORIGINS unset)',
+    request: {
+      method: 'OPTIONS',
+      path: `/titles/${titleId}/invites/server`,
+      headers: { origin: 'http://page.test', 'access-control-request-method': 'POST' },
+    },
+    expect: { status: 405, errorCode: 'MethodNotAllowed' },
+    mock: { status: 204, because: 'CORS' },
+  },
+];
+
+const readme = readFileSync(new URL('../../mock/README.md', import.meta.url), 'utf8');
+/** The names the README lists under "## Where the mock differs from the service". */
+function listedDifferences(): string[] {
+  const start = readme.indexOf('## Where the mock differs from the service');
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/^### (.+)$/gm)].map((match) => (match[1] ?? '').trim());
+}
+
+async function answer(
+  base: string,
+  request: CaseRequest,
+  authorization: string | undefined,
+): Promise<Answer> {
+  const built = buildRequest(request, authorization);
+  // Not `new URL(path, base)`: a path starting with // would name another host.
+  const response = await fetch(`${base}${built.path}`, {
+    method: built.method,
+    headers: built.headers,
+    ...(built.body !== undefined && { body: built.body }),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  let errorCode: unknown;
+  try {
+    errorCode = (JSON.parse(text) as { errorCode?: unknown }).errorCode;
+  } catch {
+    errorCode = undefined;
+  }
+  return { status: response.status, ...(typeof errorCode === 'string' && { errorCode }) };
+}
+
+const shown = (expected: Answer) => `${expected.status}${expected.errorCode ? ` ${expected.errorCode}` : ''}`;
+
+describe('the service and the mock, request for request', () => {
+  let server: TestServer;
+  let mock: PrismInstance;
+  beforeAll(async () => {
+    [server, mock] = await Promise.all([startTestServer({ throttle: raisedLimits }), startMock()]);
+    const registered = await answer(
+      server.url,
+      { method: 'PUT', path: receive.replace(/\/invites$/, ''), json: { platform: 'Win32' } },
+      await serverCredential(server, asUser),
+    );
+    expect(registered.status).toBe(201);
+  });
+  afterAll(async () => {
+    await Promise.all([server?.close(), mock?.close()]);
+  });
+
+  it.each(probes.map((probe) => ({ ...probe, outcome: shown(probe.expect) })))(
+    '$title: $outcome, from the service and the mock (or the difference the mock README lists)',
+    async (probe) => {
+      const [fromService, fromMock] = await Promise.all([
+        answer(
+          server.url,
+          probe.request,
+          probe.request.credential && (await serverCredential(server, probe.request.credential)),
+        ),
+        answer(mock.url, probe.request, probe.request.credential && mockCredential(probe.request.credential)),
+      ]);
+
+      const { because, ...mockAnswer } = probe.mock ?? { because: undefined, ...probe.expect };
+      expect(fromMock, because ? `the mock, because of "${because}"` : 'the mock').toEqual(mockAnswer);
+      const serviceAnswers = probe.serviceToday ? [probe.expect, probe.serviceToday] : [probe.expect];
+      expect(serviceAnswers, 'the service').toContainEqual(fromService);
+    },
+  );
+
+  it('has a request showing each difference the mock README lists, and lists each one a request shows', () => {
+    const shownHere = [...new Set(probes.flatMap((probe) => (probe.mock ? [probe.mock.because] : [])))];
+    expect(listedDifferences().sort()).toEqual(shownHere.sort());
+  });
+});
