@@ -1,12 +1,13 @@
 // The same requests to the service (as `pnpm start` runs it, its throttling raised) and to the mock,
-// compared by status and errorCode. Each request says what the contract expects. Where the mock
-// answers otherwise, the difference is one that packages/mock/README.md lists under its name, with
-// the reason; a name the README does not list fails, and so does a listed one no request shows, so
-// that the list stays true. Where the service's answer today is what issue 23's work on its HTTP
-// edges replaces, `serviceToday` says so: either answer passes until that work lands, then only the
-// contract's.
+// compared by status and errorCode. The conformance cases (cases/, the hostile corpus included)
+// already hold both to the contract request for request; these are the requests they cannot take:
+// those the contract says nothing of (a trailing slash, the path's case), those whose answer from
+// the service issue 23's work on its HTTP edges changes (`serviceToday`: either answer passes until
+// that work lands, then only the contract's), and one showing each difference packages/mock/README.md
+// lists. Where the mock answers otherwise than the contract, the request names the difference; a
+// name the README does not list fails, and so does a listed one no request shows, so that the list
+// stays true.
 import { readFileSync } from 'node:fs';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { type PrismInstance, startMock } from '@server-invites/mock';
 import { startTestServer, type TestServer } from '@server-invites/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,13 +54,7 @@ const withType = (contentType: string, raw: string | Uint8Array<ArrayBuffer> = j
   invite(undefined, { raw, headers: { 'content-type': contentType } });
 
 const probes: Probe[] = [
-  // The media type, and how the body is read
-  { title: 'Content-Type application/json;', request: withType('application/json;'), expect: sent },
-  {
-    title: 'Content-Type application/json; charset',
-    request: withType('application/json; charset'),
-    expect: sent,
-  },
+  // Answers the service changes (serviceToday)
   {
     title: 'Content-Type application/json; charset=utf8 (the contract accepts a charset)',
     request: withType('application/json; charset=utf8'),
@@ -67,127 +62,23 @@ const probes: Probe[] = [
     serviceToday: unsupported,
   },
   {
-    title: 'Content-Type application/json; charset=iso-8859-1',
-    request: withType('application/json; charset=iso-8859-1'),
-    expect: unsupported,
-  },
-  {
-    title: 'Content-Type application/json, text/plain',
-    request: withType('application/json, text/plain'),
-    expect: unsupported,
-  },
-  {
-    title: 'Content-Type application/vnd.api+json',
-    request: withType('application/vnd.api+json'),
-    expect: unsupported,
-  },
-  {
-    title: 'a body without Content-Type',
-    request: invite(undefined, { raw: new TextEncoder().encode(json) }),
-    expect: unsupported,
-  },
-  {
-    title: 'a body after a UTF-8 byte order mark',
-    request: withType('application/json', `\ufeff${json}`),
-    expect: sent,
-  },
-  {
-    title: 'a gzip body',
-    request: invite(undefined, {
-      raw: gzipSync(json),
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-    }),
-    expect: sent,
-  },
-  {
-    title: 'a brotli body',
-    request: invite(undefined, {
-      raw: brotliCompressSync(json),
-      headers: { 'content-type': 'application/json', 'content-encoding': 'br' },
-    }),
-    expect: sent,
-  },
-  {
-    title: 'a body labelled gzip that is not',
-    request: invite(undefined, {
-      raw: json,
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-    }),
-    expect: invalid,
-  },
-  {
     title: 'a body in bytes that are not UTF-8 (C3 28 FF C0 AF ED A0 80)',
     request: withType(
       'application/json',
-      Uint8Array.from([
-        ...new TextEncoder().encode(
-          `{"invitedUsers":["${invitee}"],"sender":"${sender}","connectionString":"`,
-        ),
-        0xc3,
-        0x28,
-        0xff,
-        0xc0,
-        0xaf,
-        0xed,
-        0xa0,
-        0x80,
-        0x22,
-        0x7d,
+      Buffer.concat([
+        Buffer.from(`{"invitedUsers":["${invitee}"],"sender":"${sender}","connectionString":"`),
+        Buffer.from([0xc3, 0x28, 0xff, 0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+        Buffer.from('"}'),
       ]),
     ),
     expect: unsupported,
     serviceToday: sent,
   },
   {
-    title: 'a body over 16 KiB',
-    request: withType(
-      'application/json',
-      `{"invitedUsers":["${invitee}"],"sender":"${sender}"${' '.repeat(16 * 1024)}}`,
-    ),
-    expect: { status: 413, errorCode: 'PayloadTooLarge' },
-  },
-
-  // Integer parameters
-  {
-    title: 'x-xbl-contract-version 1',
-    request: invite(body, { headers: { 'x-xbl-contract-version': '1' } }),
-    expect: sent,
-  },
-  {
-    title: 'an empty x-xbl-contract-version',
-    request: invite(body, { headers: { 'x-xbl-contract-version': '' } }),
-    expect: invalid,
-  },
-  {
-    title: 'x-xbl-contract-version 01',
-    request: invite(body, { headers: { 'x-xbl-contract-version': '01' } }),
-    expect: invalid,
-  },
-  {
     title: 'x-xbl-contract-version of 400 digits',
     request: invite(body, { headers: { 'x-xbl-contract-version': '1'.repeat(400) } }),
     expect: invalid,
     serviceToday: sent,
-  },
-  {
-    title: 'waitSeconds=0',
-    request: { method: 'GET', path: `${receive}?waitSeconds=0`, credential: asUser },
-    expect: { status: 200 },
-  },
-  {
-    title: 'waitSeconds= (empty)',
-    request: { method: 'GET', path: `${receive}?waitSeconds=`, credential: asUser },
-    expect: invalid,
-  },
-  {
-    title: 'waitSeconds without a value',
-    request: { method: 'GET', path: `${receive}?waitSeconds`, credential: asUser },
-    expect: invalid,
-  },
-  {
-    title: 'waitSeconds=1e0',
-    request: { method: 'GET', path: `${receive}?waitSeconds=1e0`, credential: asUser },
-    expect: invalid,
   },
   {
     title: 'waitSeconds=-0',
@@ -202,11 +93,6 @@ const probes: Probe[] = [
     serviceToday: { status: 200 },
   },
   {
-    title: 'the title id 0x6CF217A8',
-    request: invite(body, { path: '/titles/0x6CF217A8/invites/server' }),
-    expect: invalid,
-  },
-  {
     title: 'the title id -0',
     request: invite(body, { path: '/titles/-0/invites/server' }),
     expect: invalid,
@@ -218,8 +104,26 @@ const probes: Probe[] = [
     expect: invalid,
     serviceToday: { status: 400, errorCode: 'AuthorizationError' },
   },
+  {
+    title: 'an unknown path with a body that is not JSON',
+    request: { method: 'POST', path: '/nope', raw: '{', headers: { 'content-type': 'application/json' } },
+    expect: { status: 404, errorCode: 'NotFound' },
+    serviceToday: invalid,
+  },
+  {
+    title: 'HEAD on the liveness probe (RFC 9110: HEAD wherever GET is)',
+    request: { method: 'HEAD', path: '/healthz' },
+    expect: { status: 200 },
+    serviceToday: { status: 405 },
+  },
+  {
+    title: 'a query string on the liveness probe',
+    request: { method: 'GET', path: '/healthz?x=1' },
+    expect: { status: 200 },
+    serviceToday: invalid,
+  },
 
-  // Paths and methods
+  // What the contract says nothing of: the service matches paths as Express does
   {
     title: 'a trailing slash',
     request: invite(body, { path: `/titles/${titleId}/invites/server/` }),
@@ -236,41 +140,8 @@ const probes: Probe[] = [
     request: invite(body, { path: `//titles/${titleId}/invites/server` }),
     expect: { status: 404, errorCode: 'NotFound' },
   },
-  {
-    title: 'an unknown path',
-    request: { method: 'GET', path: '/titles' },
-    expect: { status: 404, errorCode: 'NotFound' },
-  },
-  {
-    title: 'an unknown path with a body that is not JSON',
-    request: { method: 'POST', path: '/nope', raw: '{', headers: { 'content-type': 'application/json' } },
-    expect: { status: 404, errorCode: 'NotFound' },
-    serviceToday: invalid,
-  },
-  {
-    title: 'GET on the invite route',
-    request: { method: 'GET', path: `/titles/${titleId}/invites/server` },
-    expect: { status: 405, errorCode: 'MethodNotAllowed' },
-  },
-  {
-    title: 'HEAD on the liveness probe (RFC 9110: HEAD wherever GET is)',
-    request: { method: 'HEAD', path: '/healthz' },
-    expect: { status: 200 },
-    serviceToday: { status: 405 },
-  },
-  {
-    title: 'a query string on the liveness probe',
-    request: { method: 'GET', path: '/healthz?x=1' },
-    expect: { status: 200 },
-    serviceToday: invalid,
-  },
 
   // What the mock cannot do (packages/mock/README.md says why)
-  {
-    title: 'no credential',
-    request: invite(body, { credential: undefined }),
-    expect: { status: 401, errorCode: 'AuthenticationError' },
-  },
   {
     title: 'a credential that is not a JWT',
     request: invite(body, { credential: { kind: 'literal', value: 'XBL3.0 x=-;not-a-jwt' } }),
