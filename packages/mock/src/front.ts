@@ -126,7 +126,7 @@ export function createFront(
       const matched = match(routes, method, rawPath);
       if ('refusal' in matched) return answer(reply, request, matched.refusal);
       const { route, values } = matched;
-      const badInteger = integerProblem(route.operation, values, query, request.headers);
+      const badInteger = integerProblem(route, values, query, request.headers);
       if (badInteger) return answer(reply, request, badInteger);
 
       const headers: IncomingHttpHeaders = { ...request.headers };
@@ -216,19 +216,18 @@ function match(
 
 /** The service reads integer parameters from their text: "0x6CF217A8", "1e3", "01", "" are not integers. */
 function integerProblem(
-  operation: ContractOperation,
+  route: Route,
   pathValues: string[],
   query: string | undefined,
   headers: IncomingHttpHeaders,
 ): Refusal | undefined {
-  const names = operation.pathTemplate.match(/\{[^}]+\}/g)?.map((name) => name.slice(1, -1)) ?? [];
   const search = new URLSearchParams(query ?? '');
-  for (const parameter of operation.parameters) {
+  for (const parameter of route.operation.parameters) {
     if (parameter.schema.type !== 'integer') continue;
     let values: unknown[];
     let where: string;
     if (parameter.in === 'path') {
-      values = [safeDecode(pathValues[names.indexOf(parameter.name)] ?? '')];
+      values = [safeDecode(pathValues[route.parameterNames.indexOf(parameter.name)] ?? '')];
       where = 'params';
     } else if (parameter.in === 'query') {
       values = search.getAll(parameter.name);
