@@ -1,10 +1,14 @@
 // `pnpm run check:browser`: loads the built package in headless Chromium (`CHROMIUM` or
-// `chromium` on PATH) in two pages: one calls the Prism mock through it on its own origin (sends,
-// typed errors, abort, timeout); the other runs on another origin than the real service (started
+// `chromium` on PATH) in three pages: one calls the Prism mock through it on its own origin (sends,
+// typed errors, abort, timeout); another runs on another origin than the real service (started
 // with CORS_ORIGINS naming the page's origin) and calls it through the client: preflights, the
-// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving.
+// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving; the third
+// calls the service and the mock alike from another origin, and must find that both let it send
+// and read the same headers (Prefer, WWW-Authenticate on a 401, Allow on a 405, X-Request-Id; a
+// made-up header refused by both). Last, the service's own /docs page: "Try it out" must reach the
+// service serving it (driven through the DevTools protocol).
 // Not part of `test`, which must pass on machines without a browser.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,12 +110,57 @@ const CROSS_ORIGIN_EXPECTED = {
 };
 
 /**
+ * The page on another origin than both the service and the mock, calling each the same way: what a
+ * page may send and read must be the same (the mock answers the 401 it is asked for with Prefer).
+ */
+const AGREEMENT_PAGE = `<!doctype html><html><body><pre id="out">pending</pre><script type="module">
+import { AuthenticationError, createInvitesClient } from '/dist/index.js';
+const targets = await (await fetch('/agreement.json')).json();
+const failure = (promise) => promise.then(() => undefined, (error) => error);
+const out = {};
+for (const [name, target] of Object.entries(targets)) {
+  const seen = {};
+  try {
+    const options = { baseUrl: target.url, retry: { maxAttempts: 1 } };
+    const prefer = (value) => (url, init) => {
+      const headers = new Headers(init.headers);
+      headers.set('Prefer', value);
+      return fetch(url, { ...init, headers });
+    };
+    const invite = { invitedUsers: ['2814613569642996'], sender: target.sender };
+    await createInvitesClient({ ...options, credentials: target.gameServer, fetch: prefer('code=204') }).sendServerInvite(1827805096, invite, { requestId: 'page-sent-1' });
+    seen.sentWithPrefer = true;
+    const e = await failure(createInvitesClient({ ...options, credentials: target.refused, fetch: prefer('code=401') }).sendServerInvite(1827805096, invite));
+    seen.unauthenticated = { is: e instanceof AuthenticationError, wwwAuthenticate: /^XBL3[.]0/.test(e?.wwwAuthenticate ?? '') };
+    const notAllowed = await fetch(target.url + '/titles/1827805096/invites/server', { headers: { 'X-Request-Id': 'page-405' } });
+    seen.notAllowed = { status: notAllowed.status, allow: notAllowed.headers.get('Allow'), requestId: notAllowed.headers.get('X-Request-Id') };
+    seen.madeUpHeader = (await failure(fetch(target.url + '/healthz', { headers: { 'X-Page-Made-Up': '1' } })))?.name ?? 'sent';
+  } catch (error) {
+    seen.unexpected = String(error);
+  }
+  out[name] = seen;
+}
+document.getElementById('out').textContent = JSON.stringify(out);
+</script></body></html>`;
+
+/** What the agreement page must find, from the service and from the mock alike. */
+const AGREEMENT_EXPECTED = {
+  sentWithPrefer: true,
+  unauthenticated: { is: true, wwwAuthenticate: true },
+  notAllowed: { status: 405, allow: 'POST', requestId: 'page-405' },
+  // The browser refuses the request itself, after a preflight that does not allow the header.
+  madeUpHeader: 'TypeError',
+};
+
+/**
  * Serves the pages and dist/, and forwards everything else to Prism: the mock page and the mock
  * share one origin, so no CORS; the cross-origin page reads where the service is from
  * /service.json (set once the service runs).
  */
-function serve(prismUrl: string): Promise<{ url: string; close(): void; service?: object }> {
-  let site: { url: string; close(): void; service?: object };
+function serve(
+  prismUrl: string,
+): Promise<{ url: string; close(): void; service?: object; agreement?: object }> {
+  let site: { url: string; close(): void; service?: object; agreement?: object };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     if (url === '/') {
@@ -120,6 +169,10 @@ function serve(prismUrl: string): Promise<{ url: string; close(): void; service?
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(CROSS_ORIGIN_PAGE);
     } else if (url === '/service.json') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(site.service ?? {}));
+    } else if (url === '/agreement') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(AGREEMENT_PAGE);
+    } else if (url === '/agreement.json') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(site.agreement ?? {}));
     } else if (url.startsWith('/dist/') && !url.includes('..')) {
       const file = await readFile(path.join(packageDir, url)).catch(() => undefined);
       if (file === undefined) res.writeHead(404).end();
@@ -152,29 +205,119 @@ function serve(prismUrl: string): Promise<{ url: string; close(): void; service?
   });
 }
 
+const chromium = process.env.CHROMIUM ?? 'chromium';
+const chromiumFlags = async () => [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  // No calls home: on a machine without internet they fail, many at a time, and slow the run.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  `--user-data-dir=${await mkdtemp(path.join(tmpdir(), 'browser-check-'))}`,
+];
+
 /** Loads a page in headless Chromium and returns what it wrote into its `<pre id="out">`. */
 async function runPage(url: string): Promise<unknown> {
   const { stdout } = await promisify(execFile)(
-    process.env.CHROMIUM ?? 'chromium',
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      // No calls home: on a machine without internet they fail, many at a time, and slow the run.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--user-data-dir=${await mkdtemp(path.join(tmpdir(), 'browser-check-'))}`,
-      '--virtual-time-budget=15000',
-      '--dump-dom',
-      url,
-    ],
+    chromium,
+    [...(await chromiumFlags()), '--virtual-time-budget=15000', '--dump-dom', url],
     { timeout: 60_000 },
   );
   const text = /<pre id="out">(.*)<\/pre>/s.exec(stdout)?.[1] ?? '';
   return JSON.parse(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
 }
+
+/**
+ * Opens a page in headless Chromium and evaluates `expression` (a promise) in it once it has
+ * loaded, through the DevTools protocol: for a page this script does not write, such as /docs.
+ */
+async function evaluateInPage(url: string, expression: string): Promise<unknown> {
+  const flags = await chromiumFlags();
+  const userDataDir = (flags.at(-1) ?? '').slice('--user-data-dir='.length);
+  const browser = spawn(chromium, [...flags, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 60_000;
+  try {
+    let port = '';
+    while (!port) {
+      if (Date.now() > deadline) throw new Error('Chromium did not open its DevTools port');
+      port =
+        (await readFile(path.join(userDataDir, 'DevToolsActivePort'), 'utf8').catch(() => '')).split(
+          '\n',
+        )[0] ?? '';
+      if (!port) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const pages = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+      type: string;
+      webSocketDebuggerUrl: string;
+    }>;
+    const page = pages.find((candidate) => candidate.type === 'page');
+    if (!page) throw new Error('Chromium has no page');
+    const socket = new WebSocket(page.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      socket.addEventListener('open', resolve, { once: true });
+      socket.addEventListener('error', reject, { once: true });
+    });
+    let lastId = 0;
+    const answers = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
+    let onLoad = () => {};
+    socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as {
+        id?: number;
+        method?: string;
+        result?: unknown;
+        error?: unknown;
+      };
+      if (message.id !== undefined) answers.get(message.id)?.(message);
+      else if (message.method === 'Page.loadEventFired') onLoad();
+    });
+    const call = (method: string, params: object = {}) =>
+      new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
+        lastId += 1;
+        answers.set(lastId, resolve);
+        socket.send(JSON.stringify({ id: lastId, method, params }));
+      });
+    await call('Page.enable');
+    const loaded = new Promise<void>((resolve) => {
+      onLoad = resolve;
+    });
+    await call('Page.navigate', { url });
+    await loaded;
+    const evaluated = await call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+    socket.close();
+    const result = evaluated.result as
+      | { result?: { value?: unknown }; exceptionDetails?: unknown }
+      | undefined;
+    if (evaluated.error || result?.exceptionDetails)
+      return { unexpected: JSON.stringify(evaluated.error ?? result?.exceptionDetails) };
+    return result?.result?.value;
+  } finally {
+    browser.kill();
+  }
+}
+
+/** In the service's /docs: "Try it out" on getHealth, then which server it used and what came back. */
+const TRY_IT_OUT = `(async () => {
+  const until = async (find, what) => {
+    for (let i = 0; i < 400; i++) {
+      const found = find();
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the docs page never showed ' + what);
+  };
+  const operation = '#operations-Operations-getHealth';
+  const servers = await until(() => document.querySelector('.servers select'), 'its servers');
+  (await until(() => document.querySelector(operation + ' .opblock-summary-control'), 'getHealth')).click();
+  (await until(() => document.querySelector(operation + ' .try-out__btn'), 'Try it out')).click();
+  (await until(() => document.querySelector(operation + ' .execute'), 'Execute')).click();
+  const requestUrl = await until(() => document.querySelector(operation + ' .request-url pre'), 'the request URL');
+  const status = await until(() => document.querySelector(operation + ' .live-responses-table tbody .response-col_status'), 'the response');
+  return { server: servers.value, requestUrl: requestUrl.textContent, status: status.textContent.trim() };
+})()`;
 
 function compare(name: string, report: unknown, expected: unknown): boolean {
   const ok = JSON.stringify(report) === JSON.stringify(expected);
@@ -206,7 +349,35 @@ if (import.meta.main) {
       await runPage(`${site.url}/cross-origin`),
       CROSS_ORIGIN_EXPECTED,
     );
-    process.exitCode = sameOrigin && crossOrigin ? 0 : 1;
+    // A sender of its own: the service's burst window (1) is the cross-origin page's.
+    const sender = '2533274792693552';
+    site.agreement = {
+      service: {
+        url: service.url,
+        sender,
+        gameServer: await service.serviceCredential([titleId]),
+        refused: 'XBL3.0 x=-;not-a-jwt',
+      },
+      mock: { url: prism.url, sender, gameServer: 'XBL3.0 x=-;any-token', refused: 'XBL3.0 x=-;any-token' },
+    };
+    const agreement = compare(
+      'browser check (service and mock, another origin, the same headers)',
+      await runPage(`${site.url}/agreement`),
+      {
+        service: AGREEMENT_EXPECTED,
+        mock: AGREEMENT_EXPECTED,
+      },
+    );
+    const docs = compare(
+      "browser check (the service's /docs, Try it out)",
+      await evaluateInPage(`${service.url}/docs`, TRY_IT_OUT),
+      {
+        server: service.url,
+        requestUrl: `${service.url}/healthz`,
+        status: '200',
+      },
+    );
+    process.exitCode = sameOrigin && crossOrigin && agreement && docs ? 0 : 1;
   } finally {
     site.close();
     await service.close();

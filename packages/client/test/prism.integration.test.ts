@@ -13,8 +13,8 @@ import {
 import type { SendServerInviteRequest } from '../src/generated/models/index.js';
 import { instantClock } from './support/fake-clock.js';
 
-// Prism answers with the contract's examples, the X-Request-Id example among them.
-const EXAMPLE_REQUEST_ID = '3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11';
+// The mock, as the service, answers with the caller's X-Request-Id (the client sends it).
+const REQUEST_ID = 'client-against-prism-1';
 const TITLE_ID = 1827805096;
 const INVITE: SendServerInviteRequest = { invitedUsers: ['2814613569642996'], sender: '2533274792693551' };
 
@@ -72,14 +72,14 @@ describe('the client against the Prism mock of the contract', () => {
     const { client, fetch } = clientPreferring(undefined);
 
     const error = await client
-      .sendServerInvite(TITLE_ID, { ...INVITE, invitedUsers: [] })
+      .sendServerInvite(TITLE_ID, { ...INVITE, invitedUsers: [] }, { requestId: REQUEST_ID })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(RequestValidationError);
     expect(error).toMatchObject({
       status: 400,
       errorCode: 'RequestValidationError',
-      requestId: EXAMPLE_REQUEST_ID,
+      requestId: REQUEST_ID,
     });
     expect(fetch.calls).toBe(1);
   });
@@ -101,16 +101,20 @@ describe('the client against the Prism mock of the contract', () => {
   ])('maps the example picked by "Prefer: %s" to its typed error', async (prefer, type, fields) => {
     const { client } = clientPreferring(prefer, { retry: { maxAttempts: 1 } });
 
-    const error = await client.sendServerInvite(TITLE_ID, INVITE).catch((e: unknown) => e);
+    const error = await client
+      .sendServerInvite(TITLE_ID, INVITE, { requestId: REQUEST_ID })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(type);
-    expect(error).toMatchObject({ ...fields, requestId: EXAMPLE_REQUEST_ID });
+    expect(error).toMatchObject({ ...fields, requestId: REQUEST_ID });
   });
 
   it('retries a 429 after its Retry-After and then rejects with a ThrottledError carrying the ThrottledEntity', async () => {
     const { client, fetch, clock } = clientPreferring('code=429', { retry: { maxAttempts: 2 } });
 
-    const error = await client.sendServerInvite(TITLE_ID, INVITE).catch((e: unknown) => e);
+    const error = await client
+      .sendServerInvite(TITLE_ID, INVITE, { requestId: REQUEST_ID })
+      .catch((e: unknown) => e);
 
     expect(fetch.calls).toBe(2);
     expect(clock.sleeps).toEqual([12_000]);
@@ -118,7 +122,7 @@ describe('the client against the Prism mock of the contract', () => {
     expect(error).toMatchObject({
       status: 429,
       retryAfterMs: 12_000,
-      requestId: EXAMPLE_REQUEST_ID,
+      requestId: REQUEST_ID,
       throttledEntity: {
         version: 1,
         currentRequests: 8,
@@ -130,12 +134,15 @@ describe('the client against the Prism mock of the contract', () => {
     });
   });
 
-  it('reads the concurrency variant of the ThrottledEntity', async () => {
+  it('reads the concurrency variant of the ThrottledEntity, and its Retry-After of 1 s', async () => {
     const { client } = clientPreferring('code=429, example=Concurrency', { retry: { maxAttempts: 1 } });
 
     const error = await client.sendServerInvite(TITLE_ID, INVITE).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ throttledEntity: { limitType: 'Concurrency', maxRequests: 64 } });
+    expect(error).toMatchObject({
+      retryAfterMs: 1_000,
+      throttledEntity: { limitType: 'Concurrency', maxRequests: 64 },
+    });
   });
 
   it('retries a 503 after its Retry-After until maxAttempts, then rejects with a ServerError', async () => {

@@ -26,16 +26,9 @@ export const mockReasons = {
     'Prism checks only that the Authorization header is present (an apiKey scheme); it cannot verify tokens or decide what they may act for',
   state:
     'Prism keeps no state: it neither throttles, nor counts requests in flight, nor remembers registrations or invites',
-  requestId: "Prism answers with the example's X-Request-Id, not the caller's",
-  beyondOperations:
-    'the contract states 404 and 405 in prose only (info.description), so Prism answers them with its own application/problem+json instead of an ErrorResponse (its 405 does name the allowed methods in Allow)',
-  bodyLimit:
-    'Prism has no body size limit (it reads up to 10 MB); the padded body is valid JSON of a valid invite, so it answers 204',
-  numberCoercion:
-    "Prism reads integer parameters with JavaScript's number coercion, so 0x6CF217A8 passes as 1827805096",
-  emptyHeader: 'Prism treats a header sent empty as absent, and X-Request-Id is optional',
   lowestSuccess:
     'Prism answers the lowest documented 2xx (200), as it cannot tell a first registration from a refresh',
+  unknownQuery: 'Prism ignores query parameters the operation does not declare',
 } as const;
 
 export function mockAnswers(status: number, reason: string): { mock: TargetException } {

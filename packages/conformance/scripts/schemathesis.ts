@@ -161,7 +161,6 @@ async function runSchemathesis(
     stdio: 'inherit',
     env: {
       ...process.env,
-      ST_TARGET: target.name,
       ST_TITLE_ID: titleId,
       ST_USER_XUID: userXuid,
       ST_SERVICE_CREDENTIAL: target.serviceCredential,

@@ -17,7 +17,7 @@ export type Credential =
   /** The Authorization header exactly as given. */
   | { kind: 'literal'; value: string };
 
-export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'CONNECT';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'CONNECT';
 
 export interface CaseRequest {
   method: Method;
@@ -27,8 +27,8 @@ export interface CaseRequest {
   headers?: Record<string, string>;
   /** A JSON body; Content-Type is application/json unless `headers` set another. */
   json?: unknown;
-  /** A body sent exactly as given (Content-Type only from `headers`). */
-  raw?: string;
+  /** A body sent exactly as given (Content-Type only from `headers`); bytes for a compressed one. */
+  raw?: string | Uint8Array<ArrayBuffer>;
   /**
    * Sent over a raw socket instead, byte for byte, for what fetch cannot send (malformed HTTP,
    * oversized headers, a declared body that never comes). `method` and `path` still say which

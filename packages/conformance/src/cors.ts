@@ -3,10 +3,29 @@
 // headers it needs. Checked against the server (with CORS_ORIGINS set) and the mock alike.
 import type { OperationSpec } from './contract.ts';
 
-/** The request headers a page's script sends (the client sends all four). */
-export const corsRequestHeaders = ['authorization', 'content-type', 'x-request-id', 'x-xbl-contract-version'];
-/** The response headers a page's script must be able to read. */
-export const corsExposedHeaders = ['retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'];
+/**
+ * The request headers a page's script sends: the four the client sends, and Prefer, which the mock
+ * README teaches (a page written against the mock keeps it).
+ */
+export const corsRequestHeaders = [
+  'authorization',
+  'content-type',
+  'x-request-id',
+  'x-xbl-contract-version',
+  'prefer',
+];
+/**
+ * The response headers a page's script must be able to read: throttling, the request id, what a
+ * 401 asks for (the client's AuthenticationError.wwwAuthenticate) and what a 405 allows.
+ */
+export const corsExposedHeaders = [
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'x-request-id',
+  'www-authenticate',
+  'allow',
+];
 
 /** A concrete path for an operation: each path parameter replaced by a valid value. */
 export function examplePath(operation: OperationSpec): string {
@@ -23,7 +42,7 @@ export function examplePath(operation: OperationSpec): string {
   });
 }
 
-const list = (value: string | null) =>
+export const list = (value: string | null) =>
   (value ?? '')
     .split(',')
     .map((item) => item.trim().toLowerCase())

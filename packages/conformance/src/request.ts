@@ -8,8 +8,8 @@ export interface OutgoingRequest {
   /** Path and query, e.g. /users/1/endpoints/x/invites?waitSeconds=0 */
   path: string;
   headers: Headers;
-  /** The body as sent, or undefined for none. */
-  body: string | undefined;
+  /** The body as sent, or undefined for none (bytes are read as UTF-8: the contract knows no other). */
+  body: string | Uint8Array<ArrayBuffer> | undefined;
 }
 
 export interface Violation {
@@ -84,7 +84,9 @@ export function requestViolations(contract: Contract, request: OutgoingRequest):
   }
   let body: unknown;
   try {
-    body = JSON.parse(request.body ?? '');
+    body = JSON.parse(
+      typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body),
+    );
   } catch {
     problems.push({ where: 'body', keyword: 'json', message: 'the body is not JSON' });
     return problems;

@@ -35,7 +35,7 @@ export interface BuiltRequest {
   method: string;
   path: string;
   headers: Headers;
-  body: string | undefined;
+  body: string | Uint8Array<ArrayBuffer> | undefined;
   /** The raw request, with `{authorization}` filled in, for requests sent over a socket. */
   wire?: WireRequest;
 }
@@ -212,7 +212,7 @@ async function build(instance: TargetInstance, request: CaseRequest): Promise<Bu
 export function buildRequest(request: CaseRequest, authorization: string | undefined): BuiltRequest {
   const headers = new Headers(request.headers);
   if (authorization !== undefined) headers.set('authorization', authorization);
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (request.raw !== undefined) {
     body = request.raw;
   } else if (request.json !== undefined) {
@@ -263,6 +263,10 @@ function chooseRoute(
   return violations.length === 0 ? 'strict-proxy' : 'report-proxy';
 }
 
+const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** A media type as RFC 9110 writes it, every parameter with a value (what Prism's parser takes). */
+const strictMediaType = new RegExp(`^${token}/${token}(\\s*;\\s*${token}=(${token}|"[^"]*"))*$`);
+
 /**
  * Whether the request's operation answers with a stream of events (text/event-stream): a Prism
  * proxy reads a whole response before passing it on, and a stream does not end.
@@ -279,11 +283,14 @@ function answersWithStream(contract: Contract, request: BuiltRequest): boolean {
  * Whether a Prism proxy would pass the body on byte for byte. Prism parses a JSON body and forwards
  * `JSON.stringify` of it: it drops a body that does not parse (no answer at all), loses the quotes
  * of a JSON string, drops a falsy one (`null`, `0`), and compacts whitespace (so a body padded past
- * the size limit arrives small). Such requests go to the implementation directly; the suite's own
- * checks still apply to the response.
+ * the size limit arrives small); it reads a compressed body (bytes) as text; and it answers 500
+ * to a Content-Type its parser refuses (`application/json;`, a parameter without a value). Such requests go to the implementation
+ * directly; the suite's own checks still apply to the response.
  */
 function prismForwardsVerbatim(request: BuiltRequest): boolean {
+  if (request.body instanceof Uint8Array) return false;
   const contentType = request.headers.get('content-type') ?? '';
+  if (request.body && !strictMediaType.test(contentType)) return false;
   if (!request.body || !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) return true;
   try {
     const parsed: unknown = JSON.parse(request.body);

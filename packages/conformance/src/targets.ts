@@ -154,7 +154,8 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
   };
 }
 
-async function serverCredential(server: TestServer, credential: Credential): Promise<string> {
+/** The Authorization header value for a credential, minted by the server under test. */
+export async function serverCredential(server: TestServer, credential: Credential): Promise<string> {
   switch (credential.kind) {
     case 'service':
       return server.serviceCredential(credential.titleIds);
@@ -199,7 +200,7 @@ export async function startMockTarget(): Promise<Target> {
 }
 
 /** Prism checks only that the header is there; these have the right shape all the same. */
-function mockCredential(credential: Credential): string {
+export function mockCredential(credential: Credential): string {
   switch (credential.kind) {
     case 'service':
     case 'expired-service':

@@ -19,11 +19,8 @@ const targets: Array<{ label: string; name: TargetName; start: () => Promise<Tar
 ];
 
 function outcome(expectation: Expectation): string {
-  if (expectation.noResponseWithinMs !== undefined)
-    return `no response within ${expectation.noResponseWithinMs} ms`;
   const parts = [String(expectation.status), expectation.errorCode ?? expectation.throttled?.limitType ?? ''];
   if (expectation.headers) parts.push(`with ${Object.keys(expectation.headers).join(', ')} checked`);
-  if (expectation.outsideContract) parts.push("(the tool's own body, outside the contract)");
   return parts.filter(Boolean).join(' ');
 }
 

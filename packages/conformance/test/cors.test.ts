@@ -1,12 +1,19 @@
 // A page on another origin calls each target: the server with CORS_ORIGINS naming that origin,
 // and the mock. Both must answer the preflight of every operation of the contract, and let the
-// page read the headers it needs; the server must refuse other origins and stay without CORS by
-// default.
+// page read the headers it needs; they must agree on what a page may send and read, so that a page
+// that works against the mock works against the service; the server must refuse other origins and
+// stay without CORS by default.
 import { startMock } from '@server-invites/mock';
 import { startTestServer } from '@server-invites/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract } from '../src/contract.ts';
-import { corsResponseProblems, examplePath, preflightProblems } from '../src/cors.ts';
+import {
+  corsRequestHeaders,
+  corsResponseProblems,
+  examplePath,
+  list,
+  preflightProblems,
+} from '../src/cors.ts';
 
 const contract = loadContract();
 const PAGE_ORIGIN = 'http://game-portal.test:8080';
@@ -28,7 +35,7 @@ const preflight = (url: string, method: string, origin = PAGE_ORIGIN) =>
     headers: {
       Origin: origin,
       'Access-Control-Request-Method': method,
-      'Access-Control-Request-Headers': 'authorization,content-type,x-request-id,x-xbl-contract-version',
+      'Access-Control-Request-Headers': corsRequestHeaders.join(','),
     },
   });
 
@@ -53,11 +60,70 @@ describe.each(targets)('$name', ({ start }) => {
     },
   );
 
-  it('lets the page read Retry-After, RateLimit, RateLimit-Policy and X-Request-Id on a response', async () => {
+  it('lets the page read Retry-After, RateLimit, RateLimit-Policy, X-Request-Id, WWW-Authenticate and Allow on a response', async () => {
     const response = await fetch(`${target.url}/healthz`, { headers: { Origin: PAGE_ORIGIN } });
 
     expect(response.status).toBe(200);
     expect(corsResponseProblems(response, PAGE_ORIGIN)).toEqual([]);
+  });
+});
+
+describe('the server and the mock agree on what a page may send and read', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  beforeAll(async () => {
+    [server, mock] = await Promise.all([startTestServer({ env: { CORS_ORIGINS: '*' } }), startMock()]);
+  });
+  afterAll(async () => {
+    await Promise.all([server?.close(), mock?.close()]);
+  });
+
+  const invitePath = '/titles/1827805096/invites/server';
+  const both = async (send: (base: string) => Promise<Response>) =>
+    Promise.all([send(server.url), send(mock.url)]);
+
+  it('allows the same methods and request headers, a header outside them neither, and credentials mode neither', async () => {
+    const [fromServer, fromMock] = await both((base) =>
+      fetch(`${base}${invitePath}`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: PAGE_ORIGIN,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'x-page-made-up',
+        },
+      }),
+    );
+    for (const header of ['access-control-allow-methods', 'access-control-allow-headers'])
+      expect(list(fromMock.headers.get(header)).sort(), header).toEqual(
+        list(fromServer.headers.get(header)).sort(),
+      );
+    for (const response of [fromServer, fromMock]) {
+      expect(list(response.headers.get('access-control-allow-headers'))).not.toContain('x-page-made-up');
+      expect(list(response.headers.get('access-control-allow-headers'))).not.toContain('*');
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('exposes the same response headers (and the mock its sl-violations), on a 401 as on a 405', async () => {
+    const [unauthenticated, notAllowed] = [
+      await both((base) =>
+        fetch(`${base}${invitePath}`, {
+          method: 'POST',
+          headers: { Origin: PAGE_ORIGIN, 'Content-Type': 'application/json' },
+          body: '{"invitedUsers":["1"],"sender":"1"}',
+        }),
+      ),
+      await both((base) => fetch(`${base}${invitePath}`, { headers: { Origin: PAGE_ORIGIN } })),
+    ];
+    for (const [fromServer, fromMock] of [unauthenticated, notAllowed]) {
+      expect(fromMock.status).toBe(fromServer.status);
+      const exposedByServer = list(fromServer.headers.get('access-control-expose-headers'));
+      expect(list(fromMock.headers.get('access-control-expose-headers')).sort()).toEqual(
+        [...exposedByServer, 'sl-violations'].sort(),
+      );
+    }
+    expect(unauthenticated[0]?.headers.get('www-authenticate')).toMatch(/^XBL3\.0/);
+    expect(notAllowed[0]?.headers.get('allow')).toBe('POST');
   });
 });
 

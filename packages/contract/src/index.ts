@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load } from 'js-yaml';
 
+export { type BrowserAccess, browserAccess } from './browser-access.ts';
+
 /** The repository's spec/openapi.yaml. */
 export const specPath = fileURLToPath(new URL('../../../spec/openapi.yaml', import.meta.url));
 

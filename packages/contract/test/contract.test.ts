@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseContract, readContract, specPath } from '../src/index.ts';
+import { browserAccess, parseContract, readContract, specPath } from '../src/index.ts';
 
 describe('readContract', () => {
   it('parses spec/openapi.yaml to the same document as the yaml package', () => {
@@ -70,5 +70,52 @@ paths:
       responses: { '200': { description: ok } }
 `;
     expect(() => parseContract(text)).toThrow('unresolvable $ref #/components/parameters/Missing');
+  });
+});
+
+describe('browserAccess (what a page on another origin may send and read)', () => {
+  const access = browserAccess(readContract());
+
+  it('allows the methods of the operations, and every request header the contract uses, Prefer included', () => {
+    expect(access.methods).toEqual(['GET', 'POST', 'PUT', 'DELETE']);
+    expect(access.requestHeaders).toEqual([
+      'Authorization',
+      'Content-Type',
+      'x-xbl-contract-version',
+      'X-Request-Id',
+      'Last-Event-ID',
+      'Prefer',
+    ]);
+  });
+
+  it('exposes every response header the contract documents, and Allow (405)', () => {
+    expect([...access.exposedHeaders].sort()).toEqual(
+      [
+        'Allow',
+        'Cache-Control',
+        'RateLimit',
+        'RateLimit-Policy',
+        'Retry-After',
+        'WWW-Authenticate',
+        'X-Request-Id',
+      ].sort(),
+    );
+  });
+
+  it('follows the contract: a header added to a response or a parameter is allowed without another list', () => {
+    const text = readContract().text.replace(
+      '      operationId: getHealth\n',
+      '      operationId: getHealth\n      parameters:\n        - { name: X-Trace, in: header, schema: { type: string, maxLength: 8 } }\n',
+    );
+    const variant = browserAccess(
+      parseContract(
+        text.replace(
+          '        "200":\n          description: The process is alive.\n          headers:\n',
+          '        "200":\n          description: The process is alive.\n          headers:\n            Cache-Status:\n              schema: { type: string, maxLength: 64 }\n',
+        ),
+      ),
+    );
+    expect(variant.requestHeaders).toContain('X-Trace');
+    expect(variant.exposedHeaders).toContain('Cache-Status');
   });
 });

@@ -48,9 +48,14 @@ console.warn(
   `mock: serving spec/openapi.yaml on ${mock.url} (${values.dynamic ? 'generated data' : "the spec's examples"}); Ctrl-C stops it`,
 );
 
+// Ctrl-C reaches this process twice (from the terminal, and passed on by pnpm, which may follow
+// with SIGTERM): the first stops the mock and exits 0, later ones are ignored. A listener stays in
+// place for them, since without one Node's default action would end the process by the signal,
+// and pnpm would report that as a failed command.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
     stopping = true;
     void mock.close().then(() => process.exit(0));
   });

@@ -37,13 +37,17 @@ console.warn(
   `dev: mock on ${mock.url}; server on http://127.0.0.1:${process.env.PORT ?? 3000}; Ctrl-C stops both`,
 );
 
-async function stopAll(code: number): Promise<never> {
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
   await Promise.all([mock.close(), stopServer()]);
   process.exit(code);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(0));
+// Ctrl-C comes twice or more (the terminal's, and pnpm's passed on): the first stops both and exits
+// 0; a listener stays in place for the others, which Node's default action would turn into a death
+// by signal that pnpm reports as a failed command.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
 server.once('exit', (code) => {
   if (stopping) return;
   console.error(`dev: the server stopped (code ${code}); stopping the mock`);

@@ -2,12 +2,15 @@
 // validates a real server's traffic against it. Both bind loopback and report the URL Prism prints.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { specPath } from '@server-invites/contract';
 
 /** The contract every Prism instance serves. */
 export { specPath };
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+/** The front the patched Prism puts before a mock (front.ts says what it does). */
+const frontModule = fileURLToPath(new URL('./front.ts', import.meta.url));
 
 export interface PrismInstance {
   /** Base URL, e.g. http://127.0.0.1:4010 */
@@ -52,12 +55,19 @@ export interface ProxyOptions extends CommonOptions {
   errors?: boolean;
 }
 
-/** `prism mock`: serves the spec's examples (or generated data with `dynamic`). */
+/**
+ * `prism mock`: serves the spec's examples (or generated data with `dynamic`), behind the front
+ * that answers the requests the service answers before validating them (front.ts).
+ */
 export function startMock(options: MockOptions = {}): Promise<PrismInstance> {
-  const args = ['mock', options.spec ?? specPath];
+  const spec = options.spec ?? specPath;
+  const args = ['mock', spec];
   if (options.dynamic) args.push('--dynamic');
   if (options.seed !== undefined) args.push('--seed', options.seed);
-  return startPrism(args, options);
+  return startPrism(args, options, {
+    SERVER_INVITES_MOCK_FRONT: frontModule,
+    SERVER_INVITES_MOCK_SPEC: spec,
+  });
 }
 
 /** `prism proxy <spec> <upstream>`: forwards to a real server and validates both directions. */
@@ -72,12 +82,16 @@ const listeningLine = /Prism is listening on (http:\/\/\S+)/;
 const ansi = /\u001b\[[0-9;]*m/g;
 const keptLogLines = 500;
 
-function startPrism(prismArgs: string[], options: CommonOptions): Promise<PrismInstance> {
+function startPrism(
+  prismArgs: string[],
+  options: CommonOptions,
+  env: Record<string, string> = {},
+): Promise<PrismInstance> {
   const host = options.host ?? '127.0.0.1';
   const args = [prismBin, ...prismArgs, '--host', host, '--port', String(options.port ?? 0)];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0', SCARF_ANALYTICS: 'false' },
+    env: { ...process.env, FORCE_COLOR: '0', SCARF_ANALYTICS: 'false', ...env },
   });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,7 +1,8 @@
 // The mock as a frontend developer uses it: every documented response can be asked for with the
 // `Prefer` value the README gives, the CLI honours MOCK_PORT and --dynamic, and the validating
 // proxy turns a contract violation into an error.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
@@ -53,6 +54,20 @@ interface DocumentedResponse {
   example?: string;
   value?: unknown;
   requiredHeaders: string[];
+  /**
+   * The value each documented header has with this example, or null where it is not sent: a
+   * header's named examples go with the body example of the same name (spec/openapi.yaml).
+   */
+  headerValues: Record<string, string | null>;
+}
+
+/** A documented header's value with a body example (`example` undefined: a response without one). */
+function headerValue(header: Node, example: string | undefined): string | null | undefined {
+  const named = (header.examples as Node | undefined) ?? {};
+  if (Object.keys(named).length === 0)
+    return header.example === undefined ? undefined : String(header.example);
+  const value = example === undefined ? Object.values(named)[0] : named[example];
+  return value === undefined ? null : String(deref(value).value);
 }
 
 const documented: DocumentedResponse[] = Object.values(spec.paths as Node).flatMap((pathItem) =>
@@ -65,11 +80,25 @@ const documented: DocumentedResponse[] = Object.values(spec.paths as Node).flatM
         const requiredHeaders = Object.entries((response.headers as Node) ?? {})
           .filter(([, header]) => deref(header).required === true)
           .map(([name]) => name.toLowerCase());
+        const headers = Object.entries((response.headers as Node) ?? {}).map(
+          ([name, node]) => [name.toLowerCase(), deref(node)] as const,
+        );
+        const headerValues = (example: string | undefined) =>
+          Object.fromEntries(
+            headers
+              .map(([name, header]) => [name, headerValue(header, example)] as const)
+              .filter((entry): entry is [string, string | null] => entry[1] !== undefined),
+          );
         const base = { operationId: String(operation.operationId), status, requiredHeaders };
         const media = Object.values((response.content as Node) ?? {}).map(deref)[0];
         const examples = Object.entries((media?.examples as Node) ?? {});
-        if (examples.length === 0) return [base];
-        return examples.map(([example, node]) => ({ ...base, example, value: deref(node).value }));
+        if (examples.length === 0) return [{ ...base, headerValues: headerValues(undefined) }];
+        return examples.map(([example, node]) => ({
+          ...base,
+          example,
+          value: deref(node).value,
+          headerValues: headerValues(example),
+        }));
       });
     }),
 );
@@ -126,8 +155,21 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
   it('answers a valid invite with 204 and the example headers', async () => {
     const response = await call(mock.url, 'sendServerInvite');
     expect(response.status).toBe(204);
-    expect(response.headers.get('x-request-id')).toBe('3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11');
     expect(response.headers.get('ratelimit')).toBe('"burst";r=6;t=15, "sustain";r=49;t=300');
+    expect(response.headers.get('ratelimit-policy')).toBe('"burst";q=7;w=15, "sustain";q=50;w=300');
+  });
+
+  it("answers with the caller's X-Request-Id when it is one, and with one of its own otherwise", async () => {
+    const echoed = await call(mock.url, 'sendServerInvite', { 'x-request-id': 'page-7:retry.2' });
+    const made = await call(mock.url, 'sendServerInvite', { 'x-request-id': 'two words' });
+    const absent = await call(mock.url, 'getHealth');
+
+    expect(echoed.headers.get('x-request-id')).toBe('page-7:retry.2');
+    for (const response of [made, absent]) {
+      expect(response.status).toBeLessThan(300);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    }
+    expect(made.headers.get('x-request-id')).not.toBe(absent.headers.get('x-request-id'));
   });
 
   it('answers a request without credential with the documented 401', async () => {
@@ -172,7 +214,7 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
     expect((await fetch(new URL('/healthz', mock.url))).status).toBe(200);
   });
 
-  it('answers a header line without a colon with a 400 problem+json (Node refuses it before Prism)', async () => {
+  it('answers a header line without a colon with the 400 ErrorResponse the service sends (Node refuses it before Prism)', async () => {
     const { port, hostname } = new URL(mock.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () =>
@@ -186,14 +228,19 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    expect(answer).toContain('Content-Type: application/problem+json');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).status).toBe(400);
+    expect(answer).toContain('Content-Type: application/json; charset=utf-8');
+    expect(answer).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      errorCode: 'RequestValidationError',
+      debugMessage: 'the request is not valid HTTP/1.1',
+    });
   });
 
-  it('names the allowed methods in Allow on a 405', async () => {
+  it('answers another method of a known path with the 405 ErrorResponse, naming the allowed methods in Allow', async () => {
     const response = await fetch(new URL('/titles/1827805096/invites/server', mock.url));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toMatchObject({ errorCode: 'MethodNotAllowed' });
   });
 
   it('has a valid sample request for every operation of the spec', () => {
@@ -209,9 +256,33 @@ describe('the mock (prism mock on spec/openapi.yaml)', () => {
       expect(answer.status).toBe(Number(response.status));
       for (const header of response.requiredHeaders)
         expect(answer.headers.get(header), header).not.toBeNull();
+      for (const [header, value] of Object.entries(response.headerValues))
+        expect(answer.headers.get(header), header).toBe(value);
       if (response.value !== undefined) expect(JSON.parse(answer.text)).toEqual(response.value);
     },
   );
+
+  it.each(['sendServerInvite', 'registerEndpoint'])(
+    '%s answers a 429 Concurrency as the service does: Retry-After 1, no RateLimit headers',
+    async (operationId) => {
+      const answer = await call(mock.url, operationId, { prefer: 'code=429, example=Concurrency' });
+
+      expect(answer.status).toBe(429);
+      expect(JSON.parse(answer.text)).toMatchObject({ limitType: 'Concurrency' });
+      expect(answer.headers.get('retry-after')).toBe('1');
+      expect(answer.headers.get('ratelimit')).toBeNull();
+      expect(answer.headers.get('ratelimit-policy')).toBeNull();
+    },
+  );
+
+  it('answers a 429 Rate with the RateLimit headers of an exhausted burst window and its Retry-After', async () => {
+    const answer = await call(mock.url, 'sendServerInvite', { prefer: 'code=429, example=Rate' });
+
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toBe('12');
+    expect(answer.headers.get('ratelimit')).toBe('"burst";r=0;t=12, "sustain";r=42;t=288');
+    expect(answer.headers.get('ratelimit-policy')).toBe('"burst";q=7;w=15, "sustain";q=50;w=300');
+  });
 
   it('lists in the README no Prefer value that the spec does not document', () => {
     const listed = [...readme.matchAll(/`Prefer: (code=[^`]+)`/g)].map((match) => match[1]);
@@ -246,80 +317,116 @@ describe('the mock with dynamic data', () => {
   });
 });
 
-describe('pnpm mock (src/cli.ts)', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill('SIGKILL');
+/**
+ * A root script of the workspace run as a person runs it (`pnpm mock`, `pnpm dev`), in a process
+ * group of its own, as a terminal's foreground job is.
+ */
+function runScript(args: string[], env: Record<string, string>) {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const child = spawn('pnpm', args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    output: () => output,
+    exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    /** What Ctrl-C does: SIGINT to every process of the foreground group, pnpm's included. */
+    ctrlC: () => process.kill(-(child.pid as number), 'SIGINT'),
+    kill: () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    },
+  };
+}
 
-  /** Starts the CLI and resolves with its banner line (bounded by the test timeout). */
-  function startCli(args: string[], env: Record<string, string>): Promise<string> {
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
-    return new Promise((resolve, reject) => {
-      let stderr = '';
-      child?.stderr?.on('data', (chunk) => {
-        stderr += chunk;
-        const banner = /mock: serving .*/.exec(stderr);
-        if (banner) resolve(banner[0]);
-      });
-      child?.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
-    });
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).status === 200;
+  } catch {
+    return false;
   }
+}
 
-  it('listens on MOCK_PORT, serves generated data with --dynamic, and stops on SIGTERM', async () => {
+/** Waits (bounded by the test's timeout) until every URL answers 200. */
+async function waitUntilAnswering(urls: string[], script: ReturnType<typeof runScript>): Promise<void> {
+  for (;;) {
+    if (!script.running()) throw new Error(`the script exited early:\n${script.output()}`);
+    if ((await Promise.all(urls.map(answers))).every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// pnpm reports a script that ended by a signal, or with a status other than 0, in these words.
+const pnpmFailure = /ELIFECYCLE|ERR_PNPM/;
+
+describe('pnpm mock (src/cli.ts)', () => {
+  let script: ReturnType<typeof runScript> | undefined;
+  afterAll(() => script?.kill());
+
+  it('listens on MOCK_PORT, serves generated data with --dynamic, and a Ctrl-C stops it cleanly (exit 0, no pnpm error)', async () => {
     const port = await freePort();
-    const banner = await startCli(['--dynamic'], { MOCK_PORT: String(port) });
-    expect(banner).toContain(`http://127.0.0.1:${port}`);
-    expect(banner).toContain('generated data');
-    const response = await call(`http://127.0.0.1:${port}`, 'getReadiness');
-    expect(response.status).toBe(200);
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child?.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    script = runScript(['mock', '--dynamic'], { MOCK_PORT: String(port) });
+    await waitUntilAnswering([`http://127.0.0.1:${port}/readyz`], script);
+    expect(script.output()).toMatch(
+      new RegExp(`mock: serving .* on http://127\\.0\\.0\\.1:${port} \\(generated data\\)`),
+    );
+
+    script.ctrlC();
+
+    expect(await script.exited).toBe(0);
+    expect(script.output()).not.toMatch(pnpmFailure);
+    expect(await answers(`http://127.0.0.1:${port}/readyz`)).toBe(false);
   }, 30_000);
 
   it('refuses a port that is not one', async () => {
-    await expect(startCli([], { MOCK_PORT: 'http' })).rejects.toThrow(/exited with 2/);
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, [cli], {
+      env: { ...process.env, MOCK_PORT: 'http' },
+      stdio: 'pipe',
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toContain('the port must be 0..65535, got "http"');
   });
 });
 
 describe('pnpm dev (src/dev.ts)', () => {
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-  });
+  let script: ReturnType<typeof runScript> | undefined;
+  afterAll(() => script?.kill());
 
-  async function answers(url: string): Promise<boolean> {
-    try {
-      return (await fetch(url)).status === 200;
-    } catch {
-      return false;
-    }
-  }
-
-  it('starts the server and the mock, and Ctrl-C stops both', async () => {
+  it('starts the server and the mock, and a Ctrl-C stops both cleanly (exit 0, no pnpm error)', async () => {
     const [serverPort, mockPort] = [await freePort(), await freePort()];
-    const dev = fileURLToPath(new URL('../src/dev.ts', import.meta.url));
-    child = spawn(process.execPath, [dev], {
-      env: { ...process.env, PORT: String(serverPort), MOCK_PORT: String(mockPort), LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-      detached: true,
+    script = runScript(['dev'], {
+      PORT: String(serverPort),
+      MOCK_PORT: String(mockPort),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: ':memory:',
     });
     const server = `http://127.0.0.1:${serverPort}/healthz`;
     const mock = `http://127.0.0.1:${mockPort}/healthz`;
-    const deadline = Date.now() + 30_000;
-    while (!((await answers(server)) && (await answers(mock)))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('pnpm dev did not start both');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    // What Ctrl-C does: SIGINT to the foreground process (the server runs in its own group).
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    await waitUntilAnswering([server, mock], script);
+
+    script.ctrlC();
+
+    expect(await script.exited).toBe(0);
+    expect(script.output()).not.toMatch(pnpmFailure);
     expect(await answers(server)).toBe(false);
     expect(await answers(mock)).toBe(false);
-  }, 45_000);
+  }, 60_000);
 });
 
 describe('the validating proxy (prism proxy --errors)', () => {

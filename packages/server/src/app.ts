@@ -82,7 +82,7 @@ export function createApp(
     sequence([
       requestLog(deps.logger, deps.metrics),
       protocolRequirements,
-      ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins)] : []),
+      ...(deps.corsOrigins ? [corsMiddleware(deps.corsOrigins, deps.contract.browserAccess)] : []),
     ]),
   );
   app.use(

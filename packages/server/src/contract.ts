@@ -1,6 +1,12 @@
 // The contract as the server uses it, read through the one module that reads spec/openapi.yaml
 // for every package (@server-invites/contract).
-import { type ContractDocument, type ContractOperation, readContract } from '@server-invites/contract';
+import {
+  type BrowserAccess,
+  browserAccess,
+  type ContractDocument,
+  type ContractOperation,
+  readContract,
+} from '@server-invites/contract';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
 
 export { specPath } from '@server-invites/contract';
@@ -14,6 +20,8 @@ export interface Contract {
   operations: readonly ContractOperation[];
   /** Follows the document's local `$ref`s. */
   resolve: ContractDocument['resolve'];
+  /** What a page on another origin may send and read (CORS), as the contract says. */
+  browserAccess: BrowserAccess;
 }
 
 export function loadContract(path?: string): Contract {
@@ -23,5 +31,6 @@ export function loadContract(path?: string): Contract {
     document: () => contract.copy() as unknown as OpenAPIV3.DocumentV3,
     operations: contract.operations,
     resolve: contract.resolve,
+    browserAccess: browserAccess(contract),
   };
 }

@@ -34,8 +34,14 @@ if (config.auth.keys.kind === 'hs256-secret' && config.auth.keys.isDevelopmentSe
 }
 logger.info({ url: running.url, environment: config.environment }, 'listening');
 
+// A stop signal often comes twice (Ctrl-C reaches pnpm and this process, and pnpm passes it on):
+// the first drains, later ones are ignored; a listener left in place keeps Node's default action,
+// which would end the process at once, from cutting the drain short.
+let draining = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, async () => {
+  process.on(signal, async () => {
+    if (draining) return;
+    draining = true;
     logger.info({ signal }, 'draining');
     await running.shutdown();
     deps.store.close();

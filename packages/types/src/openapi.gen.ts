@@ -638,8 +638,9 @@ export interface components {
         /** @description The request's id (the caller's, or one the server made), as written in the logs. */
         "X-Request-Id": components["schemas"]["RequestId"];
         /**
-         * @description Whole seconds to wait before retrying (at least 1).
-         * @example 12
+         * @description Whole seconds to wait before retrying (at least 1): until the exhausted rate window
+         *     resets, or 1 when the concurrency limit was exceeded (a slot frees as soon as a request
+         *     in flight ends). Its examples are named after the body examples they go with.
          */
         "Retry-After": number;
         /**
@@ -651,15 +652,15 @@ export interface components {
          * @description The remaining quota of each policy, as in the IETF `RateLimit` header draft
          *     (draft-ietf-httpapi-ratelimit-headers): `"<policy>";r=<remaining>;t=<seconds until reset>`,
          *     comma-separated. Sent with every 204, and with a 429 caused by a rate window (not with
-         *     one caused by the concurrency limit).
-         * @example "burst";r=6;t=15, "sustain";r=49;t=300
+         *     one caused by the concurrency limit). Its examples are named after the responses they go
+         *     with: `Sent` (a 204) and `Rate` (a 429 of the burst window); none goes with a 429
+         *     `Concurrency`, which does not carry it.
          */
         RateLimit: string;
         /**
          * @description The quota policies that apply, as in the IETF `RateLimit-Policy` header draft:
          *     `"<policy>";q=<quota>;w=<window in seconds>`, comma-separated. Sent with every 204, and
-         *     with a 429 caused by a rate window.
-         * @example "burst";q=7;w=15, "sustain";q=50;w=300
+         *     with a 429 caused by a rate window (examples named as those of `RateLimit`).
          */
         "RateLimit-Policy": string;
         /**

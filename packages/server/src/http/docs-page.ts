@@ -9,6 +9,27 @@ export const docsAssetsDirectory = dirname(
   createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
 );
 
+/**
+ * "Try it out" sends each request to the server chosen in the page, the contract's first by
+ * default: production's, which is the only one the contract names (a relative server entry would
+ * be a base path to the generated client and is no production address). The service serving this
+ * page is the one to try, so a Swagger UI plugin puts this page's origin first as the contract is
+ * loaded; production stays in the list.
+ */
+const thisServicePlugin = `() => ({
+    statePlugins: {
+      spec: {
+        wrapActions: {
+          updateJsonSpec: (update) => (spec) =>
+            update({
+              ...spec,
+              servers: [{ url: location.origin, description: 'This service (the one serving this page)' }, ...(spec.servers || [])],
+            }),
+        },
+      },
+    },
+  })`;
+
 export const docsPage = `<!doctype html>
 <html lang="en">
 <head>
@@ -19,7 +40,10 @@ export const docsPage = `<!doctype html>
 <body>
   <div id="swagger-ui"></div>
   <script src="${docsAssetsPath}/swagger-ui-bundle.js"></script>
-  <script>window.ui = SwaggerUIBundle({ url: '/openapi.yaml', dom_id: '#swagger-ui' });</script>
+  <script>
+  const ThisService = ${thisServicePlugin};
+  window.ui = SwaggerUIBundle({ url: '/openapi.yaml', dom_id: '#swagger-ui', plugins: [ThisService] });
+  </script>
 </body>
 </html>
 `;
