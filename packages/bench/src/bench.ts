@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildService } from '@server-invites/server/build';
 import { allConfigurations, type Configuration, HEADLINE } from './configurations.ts';
+import type { Transport } from './devices/device-worker.ts';
 import { type DevicesPlan, type DevicesResult, runDevices } from './devices/devices.ts';
 import { checkFirstRequest, type FirstRequestCheck } from './first-request.ts';
 import { type LoadGenerator, type LoadJob, type LoadResult, startLoadGenerator } from './load.ts';
@@ -43,9 +44,13 @@ export interface BenchPlan {
   /** Requests each from a sender of its own, against one fresh process of each configuration
    * named: what per-sender state (rate windows) costs in memory, in the process or in Redis. */
   distinctSenders?: { requests: number; configurations: string[] };
-  /** Devices waiting on one service process, on each store (src/devices/devices.ts). */
-  devices?: DevicesPlan & { stores: ('sqlite' | 'redis')[] };
+  /** Devices waiting on one service process, on each store and transport (src/devices/devices.ts). */
+  devices?: DevicesPlan & { runs: { store: 'sqlite' | 'redis'; transport: Transport }[] };
 }
+
+const everyStoreAndTransport = (['sqlite', 'redis'] as const).flatMap((store) =>
+  (['poll', 'stream'] as const).map((transport) => ({ store, transport })),
+);
 
 export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
   full: {
@@ -78,7 +83,7 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
       wakeUps: 200,
       cpuWindowSeconds: 60,
       waitSeconds: 30,
-      stores: ['sqlite', 'redis'],
+      runs: everyStoreAndTransport,
     },
   },
   quick: {
@@ -108,7 +113,13 @@ export const PLANS: Record<BenchPlan['name'], BenchPlan> = {
     profileSeconds: 0,
     profiled: [],
     distinctSenders: { requests: 2000, configurations: ['service-1', 'service-1-redis'] },
-    devices: { devices: 200, wakeUps: 10, cpuWindowSeconds: 1, waitSeconds: 30, stores: ['sqlite', 'redis'] },
+    devices: {
+      devices: 200,
+      wakeUps: 10,
+      cpuWindowSeconds: 1,
+      waitSeconds: 30,
+      runs: everyStoreAndTransport,
+    },
   },
 };
 
@@ -323,13 +334,18 @@ export async function runBench(plan: BenchPlan, progress: Progress = () => {}): 
     }
 
     const devices: DevicesResult[] = [];
-    for (const store of plan.devices?.stores ?? []) {
+    for (const { store, transport } of plan.devices?.runs ?? []) {
       if (!plan.devices) break;
       // A Redis of its own: the devices' registrations and queues start from nothing.
       const own = store === 'redis' ? await startBenchRedis() : undefined;
       try {
         devices.push(
-          await runDevices(plan.devices, { credentials, progress, ...(own && { redisUrl: own.url }) }),
+          await runDevices(plan.devices, {
+            credentials,
+            transport,
+            progress,
+            ...(own && { redisUrl: own.url }),
+          }),
         );
       } finally {
         await own?.stop();

@@ -3,6 +3,7 @@
 //   --quick    raw node:http, bare Express and the full pipeline only, < 45 s; writes no file and
 //              ends with the line `full-pipeline/bare-express: <ratio>`
 //   --ci       a few seconds of load per configuration; fails only on errors or non-2xx responses
+//   --no-devices / --devices-only   leave out, or run only, the waiting-devices scenario
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     json: { type: 'string' },
     /** Re-renders BENCHMARKS.md from a run saved with --json (after editing findings.md). */
     render: { type: 'string' },
+    'no-devices': { type: 'boolean', default: false },
+    'devices-only': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -28,9 +31,17 @@ if (values.quick && values.ci) {
   console.error('give --quick or --ci, not both');
   process.exit(2);
 }
-const plan = PLANS[values.ci ? 'ci' : values.quick ? 'quick' : 'full'];
+const chosen = PLANS[values.ci ? 'ci' : values.quick ? 'quick' : 'full'];
+const { devices: _devices, ...withoutDevices } = chosen;
+const plan: typeof chosen = values['no-devices']
+  ? withoutDevices
+  : values['devices-only']
+    ? { ...chosen, configurations: [], profiled: [], soak: undefined, distinctSenders: undefined }
+    : chosen;
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
-const output = values.output ?? (plan.name === 'full' ? `${packageDir}BENCHMARKS.md` : undefined);
+// BENCHMARKS.md records whole runs only.
+const whole = plan.name === 'full' && !values['no-devices'] && !values['devices-only'];
+const output = values.output ?? (whole ? `${packageDir}BENCHMARKS.md` : undefined);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let bench: BenchResult;

@@ -126,11 +126,11 @@ export function devicesTable(results: readonly DevicesResult[]): string {
       .map(([status, count]) => `${status}×${thousands(count)}`)
       .join(', ');
   return [
-    '| store | devices | cap | waiting | heap/device | RSS/device | heap after (limit) | RSS after | wake-up p50 / p99, 10 waiting | wake-up p50 / p99, all waiting | p99 ratio | CPU µs/device/minute | poll answers | cut | socket errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| store | waiting by | devices | cap | waiting | heap/device | RSS/device | heap after (limit) | RSS after | wake-up p50 / p99, 10 waiting | wake-up p50 / p99, all waiting | p99 ratio | CPU µs/device/minute | poll answers | cut | socket errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${r.store} | ${thousands(r.attempted)} | ${thousands(r.capacity)} | ${thousands(r.waiting)} | ${kib(r.heapPerDeviceBytes)} | ${kib(r.rssPerDeviceBytes)} | ${mib(r.heapAfterBytes)} (${mib(r.heapLimitBytes)}) | ${mib(r.rssAfterBytes)} | ${fixed(r.few.p50Ms, 1)} / ${fixed(r.few.p99Ms, 1)} ms | ${fixed(r.many.p50Ms, 1)} / ${fixed(r.many.p99Ms, 1)} ms | ${fixed(r.p99Ratio, 2)} | ${fixed(r.cpuMicrosPerDevicePerMinute, 0)} | ${answers(r)} | ${r.cuts} | ${r.errors} |`,
+        `| ${r.store} | ${r.transport === 'poll' ? 'long polls' : 'streams'} | ${thousands(r.attempted)} | ${thousands(r.capacity)} | ${thousands(r.waiting)} | ${kib(r.heapPerDeviceBytes)} | ${kib(r.rssPerDeviceBytes)} | ${mib(r.heapAfterBytes)} (${mib(r.heapLimitBytes)}) | ${mib(r.rssAfterBytes)} | ${fixed(r.few.p50Ms, 1)} / ${fixed(r.few.p99Ms, 1)} ms | ${fixed(r.many.p50Ms, 1)} / ${fixed(r.many.p99Ms, 1)} ms | ${fixed(r.p99Ratio, 2)} | ${fixed(r.cpuMicrosPerDevicePerMinute, 0)} | ${answers(r)} | ${r.cuts} | ${r.errors} |`,
     ),
   ].join('\n');
 }

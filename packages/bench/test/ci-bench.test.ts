@@ -28,18 +28,22 @@ describe('the CI bench', () => {
       { id: 'service-1', requests: 2000, failed: 0 },
       { id: 'service-1-redis', requests: 2000, failed: 0 },
     ]);
-    // 200 devices waiting on each store: all of them held, every poll answered 200, none cut.
+    // 200 devices waiting on each store, by long polls and by streams: all of them held, every poll
+    // (or stream) answered 200, none cut.
     expect(
       bench.devices.map((run) => ({
         store: run.store,
+        transport: run.transport,
         waiting: run.waiting,
         statuses: Object.keys(run.statuses),
         cuts: run.cuts,
         errors: run.errors,
       })),
     ).toEqual([
-      { store: 'sqlite', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
-      { store: 'redis', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+      { store: 'sqlite', transport: 'poll', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+      { store: 'sqlite', transport: 'stream', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+      { store: 'redis', transport: 'poll', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
+      { store: 'redis', transport: 'stream', waiting: 200, statuses: ['200'], cuts: 0, errors: 0 },
     ]);
     for (const run of bench.devices) expect(run.heapPerDeviceBytes).toBeGreaterThan(0);
   }, 180_000);

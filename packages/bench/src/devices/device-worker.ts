@@ -1,6 +1,9 @@
 // A process of waiting devices for the devices scenario (devices.ts), driven over IPC. Each device
-// is one connection that long-polls its endpoint as a real one does: it polls, acknowledges what it
-// receives, and polls again; refused (503), it waits Retry-After and polls again; cut, it reconnects.
+// is one connection that waits for its endpoint's invites as a real one does, by either transport:
+// - poll: it long-polls, acknowledges what it receives, and polls again;
+// - stream: it holds the endpoint's event stream open and reads its events (it acknowledges
+//   nothing: a stream sends each invite once, and acknowledging would take a second connection).
+// Refused (503), it waits Retry-After and asks again; cut, it reconnects.
 // A process holds up to ~10,000 of them: its open files are limited like the service's.
 import { connect, type Socket } from 'node:net';
 
@@ -10,8 +13,10 @@ export interface DeviceSpec {
   authorization: string;
 }
 
+export type Transport = 'poll' | 'stream';
+
 export type WorkerRequest =
-  | { type: 'connect'; port: number; waitSeconds: number; devices: DeviceSpec[] }
+  | { type: 'connect'; port: number; waitSeconds: number; transport: Transport; devices: DeviceSpec[] }
   | { type: 'stats' }
   | { type: 'polling' }
   | { type: 'close' };
@@ -45,20 +50,25 @@ class Device {
   readonly spec: DeviceSpec;
   readonly port: number;
   readonly waitSeconds: number;
+  readonly transport: Transport;
   #socket: Socket | undefined;
+  /** A stream's body is being read (its head said 200). */
+  #streaming = false;
   #buffer: Buffer = Buffer.alloc(0);
   /** What each response on the connection answers, in order. */
   #expecting: ('poll' | 'ack')[] = [];
   #closing = false;
 
+  /** Waiting for an invite: a poll sent and not answered, or a stream open. */
   get polling(): boolean {
-    return this.#expecting.includes('poll');
+    return this.#streaming || this.#expecting.includes('poll');
   }
 
-  constructor(spec: DeviceSpec, port: number, waitSeconds: number) {
+  constructor(spec: DeviceSpec, port: number, waitSeconds: number, transport: Transport) {
     this.spec = spec;
     this.port = port;
     this.waitSeconds = waitSeconds;
+    this.transport = transport;
   }
 
   get path() {
@@ -70,6 +80,7 @@ class Device {
     this.#socket = socket;
     this.#buffer = Buffer.alloc(0);
     this.#expecting = [];
+    this.#streaming = false;
     socket.setNoDelay(true);
     socket.once('connect', () => {
       onConnected?.();
@@ -96,7 +107,10 @@ class Device {
       text += head('DELETE', `${this.path}/invites/${id}`);
       this.#expecting.push('ack');
     }
-    text += head('GET', `${this.path}/invites?waitSeconds=${this.waitSeconds}`);
+    text +=
+      this.transport === 'stream'
+        ? head('GET', `${this.path}/invites/stream`)
+        : head('GET', `${this.path}/invites?waitSeconds=${this.waitSeconds}`);
     this.#expecting.push('poll');
     polling += 1;
     this.#socket?.write(text);
@@ -108,11 +122,24 @@ class Device {
   }
 
   #read(chunk: Buffer) {
+    if (this.#streaming) {
+      this.#streamed(chunk);
+      return;
+    }
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     for (;;) {
       const end = this.#buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
       const head = this.#buffer.subarray(0, end).toString('latin1');
+      if (this.transport === 'stream' && head.startsWith('HTTP/1.1 200')) {
+        // The stream's head: from here on the connection carries its events, chunk by chunk.
+        statuses[200] = (statuses[200] ?? 0) + 1;
+        this.#streaming = true;
+        const rest = this.#buffer.subarray(end + 4);
+        this.#buffer = Buffer.alloc(0);
+        if (rest.length > 0) this.#streamed(rest);
+        return;
+      }
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
       if (this.#buffer.length < end + 4 + length) return;
       const body = this.#buffer.subarray(end + 4, end + 4 + length).toString('utf8');
@@ -123,6 +150,25 @@ class Device {
       polling -= 1;
       statuses[status] = (statuses[status] ?? 0) + 1;
       this.#answered(status, head, body);
+    }
+  }
+
+  /**
+   * Events of the stream: each is written whole in one chunk of the response, so an invite shows as
+   * its `event: invite` line, whatever the chunked framing around it.
+   */
+  #streamed(chunk: Buffer) {
+    const text = chunk.toString('latin1');
+    let count = 0;
+    for (let at = text.indexOf('event: invite'); at >= 0; at = text.indexOf('event: invite', at + 1))
+      count += 1;
+    if (count > 0) {
+      process.send?.({
+        type: 'invited',
+        index: this.spec.index,
+        at: String(process.hrtime.bigint()),
+        count,
+      } satisfies WorkerMessage);
     }
   }
 
@@ -151,7 +197,9 @@ process.on('message', (message: WorkerRequest) => {
   switch (message.type) {
     case 'connect': {
       let connected = 0;
-      const batch = message.devices.map((spec) => new Device(spec, message.port, message.waitSeconds));
+      const batch = message.devices.map(
+        (spec) => new Device(spec, message.port, message.waitSeconds, message.transport),
+      );
       devices.push(...batch);
       // Opened a few hundred at a time, so that the kernel's accept queue is never what refuses.
       let next = 0;

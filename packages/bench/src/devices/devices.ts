@@ -18,7 +18,7 @@ import { serverMain, serviceEnv } from '../configurations.ts';
 import { freePort, type RunningTarget, startTarget } from '../runner.ts';
 import { percentile } from '../stats.ts';
 import { type Credentials, INVITE_PATH, inviteRequestHeaders, SENDER } from '../workload.ts';
-import type { DeviceSpec, WorkerMessage, WorkerRequest, WorkerStats } from './device-worker.ts';
+import type { DeviceSpec, Transport, WorkerMessage, WorkerRequest, WorkerStats } from './device-worker.ts';
 
 export interface DevicesPlan {
   /** Devices that try to wait (past the service's cap, the rest are refused and retry). */
@@ -39,6 +39,8 @@ export interface WakeUpLatency {
 
 export interface DevicesResult {
   store: 'sqlite' | 'redis';
+  /** How the devices wait: long polls, or event streams. */
+  transport: Transport;
   attempted: number;
   /** The service's waiting-device cap, as it planned it (capacity_limit). */
   capacity: number;
@@ -66,10 +68,16 @@ const FEW = 10;
 
 export async function runDevices(
   plan: DevicesPlan,
-  options: { credentials: Credentials; redisUrl?: string; progress: (line: string) => void },
+  options: {
+    credentials: Credentials;
+    transport: Transport;
+    redisUrl?: string;
+    progress: (line: string) => void;
+  },
 ): Promise<DevicesResult> {
-  const { credentials, redisUrl, progress } = options;
+  const { credentials, transport, redisUrl, progress } = options;
   const store = redisUrl ? 'redis' : 'sqlite';
+  const label = `devices (${store}, ${transport === 'poll' ? 'long polls' : 'streams'})`;
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-devices-'));
   const metricsPort = await freePort();
   const service = await startTarget({
@@ -88,7 +96,7 @@ export async function runDevices(
   const workers: DeviceWorkers[] = [];
   try {
     const specs = await deviceSpecs(plan.devices, credentials);
-    progress(`devices (${store}): registering ${plan.devices} endpoints`);
+    progress(`${label}: registering ${plan.devices} endpoints`);
     await registerAll(service.url, specs);
     const capacity = await metrics('capacity_limit', '{resource="waiting_devices"}');
     const before = await service.heapAfterGc();
@@ -96,7 +104,7 @@ export async function runDevices(
     // Wake-ups with a few devices waiting.
     const fewWorker = startWorker();
     workers.push(fewWorker);
-    await fewWorker.connect(port, plan.waitSeconds, specs.slice(0, FEW));
+    await fewWorker.connect(port, plan.waitSeconds, transport, specs.slice(0, FEW));
     await waitUntil(async () => (await metrics('long_polls_waiting')) >= FEW, 30_000, 'few devices waiting');
     const few = await wakeUps(service, credentials, fewWorker, specs.slice(0, FEW), plan.wakeUps);
     await fewWorker.close();
@@ -110,7 +118,7 @@ export async function runDevices(
     for (let from = 0; from < specs.length; from += DEVICES_PER_WORKER) {
       const worker = startWorker();
       workers.push(worker);
-      await worker.connect(port, plan.waitSeconds, specs.slice(from, from + DEVICES_PER_WORKER));
+      await worker.connect(port, plan.waitSeconds, transport, specs.slice(from, from + DEVICES_PER_WORKER));
     }
     const expected = Math.min(plan.devices, capacity);
     await waitUntil(
@@ -120,11 +128,11 @@ export async function runDevices(
     );
     const waiting = await metrics('long_polls_waiting');
     const after = await service.heapAfterGc();
-    progress(`devices (${store}): ${waiting} waiting; measuring wake-ups`);
+    progress(`${label}: ${waiting} waiting; measuring wake-ups`);
     const waitingSpecs = await waitingDevices(workers, specs);
     const many = await wakeUps(service, credentials, undefined, waitingSpecs, plan.wakeUps, workers);
 
-    progress(`devices (${store}): reading CPU for ${plan.cpuWindowSeconds} s while the devices re-poll`);
+    progress(`${label}: reading CPU for ${plan.cpuWindowSeconds} s while the devices re-poll`);
     const cpuStart = service.cpuSeconds();
     await new Promise((resolve) => setTimeout(resolve, plan.cpuWindowSeconds * 1000));
     const cpuSeconds = service.cpuSeconds() - cpuStart;
@@ -136,6 +144,7 @@ export async function runDevices(
     }
     return {
       store,
+      transport,
       attempted: plan.devices,
       capacity,
       waiting,
@@ -243,7 +252,7 @@ async function waitingDevices(workers: DeviceWorkers[], specs: DeviceSpec[]): Pr
 }
 
 interface DeviceWorkers {
-  connect(port: number, waitSeconds: number, devices: DeviceSpec[]): Promise<void>;
+  connect(port: number, waitSeconds: number, transport: Transport, devices: DeviceSpec[]): Promise<void>;
   /** Resolves with the monotonic time the device received its next invite. */
   invited(index: number): Promise<bigint>;
   polling(): Promise<number[]>;
@@ -273,8 +282,8 @@ function startWorker(): DeviceWorkers {
       child.send(request);
     });
   return {
-    async connect(port, waitSeconds, devices) {
-      await ask({ type: 'connect', port, waitSeconds, devices }, 'connected');
+    async connect(port, waitSeconds, transport, devices) {
+      await ask({ type: 'connect', port, waitSeconds, transport, devices }, 'connected');
     },
     invited: (index) => new Promise((resolve) => invitedWaiters.set(index, resolve)),
     async polling() {
