@@ -49,6 +49,18 @@ export async function mintBenchCredentials(): Promise<Credentials> {
   return { secret, issuer, audience, authorization };
 }
 
+/** A player's credential for the service under test, valid for two hours. */
+export function userCredential(credentials: Credentials, xuid: string): Promise<string> {
+  return mintCredential({
+    secret: credentials.secret,
+    issuer: credentials.issuer,
+    audience: credentials.audience,
+    subject: { kind: 'user', xuid },
+    ttlSeconds: 7200,
+    nowMs: Date.now(),
+  });
+}
+
 /**
  * Registers one endpoint for each of the `count` invitees, so that every send the load makes is
  * stored and queued as it would be for real players: the service keeps nothing for an invitee
@@ -60,14 +72,7 @@ export async function registerInviteeEndpoints(
   count: number,
 ): Promise<void> {
   for (const xuid of invitees(count)) {
-    const authorization = await mintCredential({
-      secret: credentials.secret,
-      issuer: credentials.issuer,
-      audience: credentials.audience,
-      subject: { kind: 'user', xuid },
-      ttlSeconds: 3600,
-      nowMs: Date.now(),
-    });
+    const authorization = await userCredential(credentials, xuid);
     const response = await fetch(`${baseUrl}/users/${xuid}/endpoints/bench-device`, {
       method: 'PUT',
       headers: { authorization, 'content-type': 'application/json' },

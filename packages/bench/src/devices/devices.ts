@@ -12,12 +12,11 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintCredential } from '@server-invites/server';
 import { serviceNodeFlags } from '@server-invites/server/build';
 import { serverMain, serviceEnv } from '../configurations.ts';
 import { freePort, type RunningTarget, startTarget } from '../runner.ts';
 import { percentile } from '../stats.ts';
-import { type Credentials, INVITE_PATH, inviteRequestHeaders, SENDER } from '../workload.ts';
+import { type Credentials, INVITE_PATH, inviteRequestHeaders, SENDER, userCredential } from '../workload.ts';
 import type { DeviceSpec, Transport, WorkerMessage, WorkerRequest, WorkerStats } from './device-worker.ts';
 
 export interface DevicesPlan {
@@ -173,15 +172,7 @@ async function deviceSpecs(count: number, credentials: Credentials): Promise<Dev
   const specs: DeviceSpec[] = [];
   for (let index = 0; index < count; index++) {
     const xuid = String(3100000000000000n + BigInt(index));
-    const authorization = await mintCredential({
-      secret: credentials.secret,
-      issuer: credentials.issuer,
-      audience: credentials.audience,
-      subject: { kind: 'user', xuid },
-      ttlSeconds: 7200,
-      nowMs: Date.now(),
-    });
-    specs.push({ index, xuid, authorization });
+    specs.push({ index, xuid, authorization: await userCredential(credentials, xuid) });
   }
   return specs;
 }

@@ -106,10 +106,7 @@ describe('Redis wake-ups across a Redis restart', () => {
         timeout: 10_000,
         interval: 50,
       });
-      const sender = replica(target);
-      await subscribed(sender.wakeUps);
-      sender.wakeUps.publish(['1000000000000001/console']);
-      await vi.waitFor(() => expect(holder.heard).toEqual(['1000000000000001/console']));
+      await expectWakeUpsReach(holder, target);
     } finally {
       await own.remove();
     }
@@ -123,15 +120,20 @@ describe('Redis wake-ups across a Redis restart', () => {
       const holder = replica(target);
       await own.start();
       await subscribed(holder.wakeUps);
-      const sender = replica(target);
-      await subscribed(sender.wakeUps);
-      sender.wakeUps.publish(['1000000000000001/console']);
-      await vi.waitFor(() => expect(holder.heard).toEqual(['1000000000000001/console']));
+      await expectWakeUpsReach(holder, target);
     } finally {
       await own.remove();
     }
   });
 });
+
+/** A wake-up another replica publishes on `target` reaches `holder`. */
+async function expectWakeUpsReach(holder: ReturnType<typeof replica>, target: RedisTarget): Promise<void> {
+  const sender = replica(target);
+  await subscribed(sender.wakeUps);
+  sender.wakeUps.publish(['1000000000000001/console']);
+  await vi.waitFor(() => expect(holder.heard).toEqual(['1000000000000001/console']));
+}
 
 /** Subscribers of bucket 0's channel (every replica subscribes to every bucket). */
 async function subscribers0(own: RedisServer): Promise<number> {
