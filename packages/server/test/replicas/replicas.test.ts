@@ -11,6 +11,7 @@ import {
   startRedisServer,
 } from '../../src/backends/redis/test-servers.ts';
 import { call, credential, type Replica, startReplica } from '../support/replica.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const TITLE = 1827805096;
 const COMMAND_TIMEOUT_MS = 500;
@@ -272,12 +273,3 @@ describe('replicas on one Redis server, when things fail', () => {
     expect((await send(two, { invitedUsers: [xuid], sender: '2533274792693555' })).status).toBe(204);
   });
 });
-
-/** Waits for a real event (a process or Redis state) by asking again, up to `timeoutMs`. */
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -5,7 +5,6 @@
 // down commands fail at once instead of queueing (`enableOfflineQueue: false`), so a request gets
 // a 503 in that time rather than hanging. The clients reconnect by themselves, forever, every
 // 100 ms to 1 s; nothing has to restart when Redis comes back.
-import { once } from 'node:events';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '../../config.ts';
@@ -22,8 +21,12 @@ export interface RedisConnection {
   subscriber: RedisClient;
   /** True while both connections are up and the last health check answered in time. */
   healthy(): boolean;
-  /** Resolves true once both connections are ready, false if they are not within `timeoutMs`. */
-  connected(timeoutMs: number): Promise<boolean>;
+  /**
+   * The first connection attempt's outcome: true once both connections are ready, false as soon as
+   * one fails (Redis refused, unreachable, the credentials refused) or after `timeoutMs`. Never
+   * rejects: the clients go on retrying either way.
+   */
+  firstAttempt(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -79,19 +82,24 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
   // Before the client sends anything (see invite-scripts.ts).
   defineInviteScripts(client);
 
-  // An error event without a listener would be printed by ioredis on every reconnect attempt;
-  // log it once per outage instead.
-  let reportedDown = false;
+  // An error event without a listener would be printed by ioredis on every reconnect attempt (and
+  // a rejected wait for 'ready' ended the process at start-up): each cause is logged once, in one
+  // line that names it, until Redis answers again.
+  let reportedCause: string | undefined;
   for (const connection of [client, subscriber]) {
     connection.on('error', (error: Error) => {
-      if (reportedDown) return;
-      reportedDown = true;
-      logger.warn({ err: error }, 'Redis is unreachable; answering 503 until it returns');
+      const cause = describeRedisFailure(error);
+      if (cause === reportedCause) return;
+      reportedCause = cause;
+      logger.warn(
+        { redis: describeRedisTarget(target), cause },
+        `Redis is unavailable (${cause}); answering 503 and retrying until it answers`,
+      );
     });
     connection.on('ready', () => {
-      if (reportedDown && client.status === 'ready' && subscriber.status === 'ready') {
-        reportedDown = false;
-        logger.info('Redis is reachable again');
+      if (reportedCause !== undefined && client.status === 'ready' && subscriber.status === 'ready') {
+        reportedCause = undefined;
+        logger.info('Redis answers again');
       }
     });
   }
@@ -118,19 +126,28 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
     client,
     subscriber,
     healthy: () => lastPingOk && client.status === 'ready' && subscriber.status === 'ready',
-    async connected(timeoutMs) {
-      const ready = (connection: RedisClient) =>
-        connection.status === 'ready' ? Promise.resolve() : once(connection, 'ready').then(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
+    firstAttempt(timeoutMs) {
+      // Listeners only: a rejected `once(…, 'ready')` (it rejects on 'error') must not escape.
+      return new Promise<boolean>((resolve) => {
+        const settle = (ready: boolean) => {
+          clearTimeout(timer);
+          for (const connection of [client, subscriber]) {
+            connection.off('ready', onReady);
+            connection.off('error', onError);
+          }
+          resolve(ready);
+        };
+        const onReady = () => {
+          if (client.status === 'ready' && subscriber.status === 'ready') settle(true);
+        };
+        const onError = () => settle(false);
+        const timer = setTimeout(() => settle(false), timeoutMs);
+        for (const connection of [client, subscriber]) {
+          connection.on('ready', onReady);
+          connection.on('error', onError);
+        }
+        onReady();
       });
-      const result = await Promise.race([
-        Promise.all([ready(client), ready(subscriber)]).then(() => true),
-        timedOut,
-      ]);
-      clearTimeout(timer);
-      return result;
     },
     async close() {
       clearInterval(pinger);
@@ -165,4 +182,24 @@ export async function checkEvictionPolicy(connection: RedisConnection, logger: L
       );
     }
   }
+}
+
+/**
+ * What went wrong, in one line for the log: the server's refusal (WRONGPASS, NOAUTH) or the
+ * socket's error (ECONNREFUSED, a timeout); for a Cluster, the last node's, which says more than
+ * ioredis's "Failed to refresh slots cache".
+ */
+export function describeRedisFailure(error: Error): string {
+  const message = (error.message.split('\n')[0] ?? '') || error.name;
+  const last = (error as Error & { lastNodeError?: unknown }).lastNodeError;
+  if (error.name !== 'ClusterAllFailedError') return message;
+  const cause = last instanceof Error ? describeRedisFailure(last) : 'no answer';
+  return `no node of the Cluster gave its slots: ${cause}`;
+}
+
+/** Where Redis is, for the log: hosts and ports, never the credentials a URL may carry. */
+export function describeRedisTarget(target: RedisTarget): string {
+  if (target.kind === 'cluster') return target.nodes.map(({ host, port }) => `${host}:${port}`).join(',');
+  const url = new URL(target.url);
+  return `${url.protocol}//${url.host}`;
 }

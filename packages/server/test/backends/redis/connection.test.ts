@@ -9,6 +9,7 @@ import {
 } from '../../../src/backends/redis/connection.ts';
 import { createRedisInviteStore } from '../../../src/backends/redis/redis-invite-store.ts';
 import { type RedisServer, startRedisServer } from '../../../src/backends/redis/test-servers.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const servers: RedisServer[] = [];
 const connections: RedisConnection[] = [];
@@ -32,7 +33,7 @@ function recordingLogger() {
 async function connected(server: RedisServer, logger = pino({ level: 'silent' })) {
   const connection = connectRedis({ kind: 'standalone', url: server.url, commandTimeoutMs: 500 }, logger);
   connections.push(connection);
-  expect(await connection.connected(5000)).toBe(true);
+  expect(await connection.firstAttempt(5000)).toBe(true);
   return connection;
 }
 
@@ -116,12 +117,3 @@ describe('a full Redis (maxmemory reached, noeviction)', () => {
     expect(await store.pending(xuid, 'phone')).toBeUndefined();
   });
 });
-
-/** Waits for a real connection event, asking every 25 ms, for at most 10 s. */
-async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('the connection did not change state within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

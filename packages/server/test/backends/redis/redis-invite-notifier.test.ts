@@ -32,7 +32,7 @@ afterAll(async () => {
 async function replica(target: RedisTarget, wait = true): Promise<InviteNotifier> {
   const connection = connectRedis(target, logger);
   connections.push(connection);
-  if (wait) expect(await connection.connected(10_000)).toBe(true);
+  if (wait) expect(await connection.firstAttempt(10_000)).toBe(true);
   return createRedisInviteNotifier({
     publisher: connection.client,
     subscriber: connection.subscriber,
