@@ -75,6 +75,8 @@ export async function buildDependencies(
     ? inProcessBackend(overrides.storeKind ?? 'injected', overrides.store, clock)
     : await openBackend(config, { clock, logger });
   const store = measured(backend.store, (value) => instrumentInviteStore(value, metrics, backend.kind));
+  const { dependency } = backend;
+  if (dependency) metrics.watchStore(backend.kind, () => dependency.state());
   const notifier = measured(overrides.notifier ?? backend.notifier, instrumentNotifier);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
@@ -91,6 +93,7 @@ export async function buildDependencies(
         { name: 'sustain', ...config.throttle.sustain },
       ],
       overrides.limiterFactory ?? backend.limiters,
+      backend.failure,
     ),
     instrumentRateLimiter,
   );

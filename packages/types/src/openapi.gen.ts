@@ -36,6 +36,11 @@ export interface paths {
          * @description Answers 200 when the instance takes traffic, and 503 while it starts or drains (after
          *     SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot
          *     reach its shared store (Redis, when configured: `unavailable`).
+         *
+         *     While its shared store answers but refuses writes (Redis at `maxmemory` with
+         *     `noeviction`) it answers 200 `full`: sends and registrations answer 503, but receiving,
+         *     acknowledging and unregistering still work, and they are what frees the store's memory
+         *     (with the expiry of invites), so the instance stays in rotation.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -277,8 +282,13 @@ export interface components {
          */
         RequestId: string;
         HealthStatus: {
-            /** @enum {string} */
-            status: "ok" | "ready" | "starting" | "draining" | "unavailable";
+            /**
+             * @description `ok`: alive (liveness). `ready`: takes traffic. `full`: takes traffic, but the shared
+             *     store refuses writes (sends and registrations answer 503). `starting`, `draining`:
+             *     not yet, or no longer, taking traffic. `unavailable`: the shared store does not answer.
+             * @enum {string}
+             */
+            status: "ok" | "ready" | "full" | "starting" | "draining" | "unavailable";
         };
         /**
          * @description A device platform. When an invite names one, the invitee may join only on that platform
@@ -1075,7 +1085,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
+export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "full", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
 export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

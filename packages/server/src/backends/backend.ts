@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { ServiceError } from '../errors.ts';
 import type { InviteStore } from '../invites/delivery.ts';
 import type { InviteNotifier } from '../invites/invite-notifier.ts';
 import type { Dependency } from '../lifecycle.ts';
@@ -19,6 +20,8 @@ export interface Backend {
   notifier: InviteNotifier;
   /** Builds the rate windows' counters. */
   limiters: LimiterFactory;
+  /** How a failure of the store behind the rate windows reaches the caller; absent: a plain 503. */
+  failure?: (error: unknown) => ServiceError;
   /** What readiness checks (a shared store that may be unreachable); absent: always healthy. */
   dependency?: Dependency;
 }

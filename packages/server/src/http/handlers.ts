@@ -68,8 +68,10 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
 
     async getReadiness() {
       const { state } = deps.lifecycle;
-      return state === 'ready'
-        ? { status: 200, body: { status: 'ready' } }
+      // A full Redis is every replica's: taking them all out of rotation would also stop the
+      // acknowledgements that free its memory (lifecycle.ts).
+      return state === 'ready' || state === 'full'
+        ? { status: 200, body: { status: state } }
         : { status: 503, body: { status: state } };
     },
 

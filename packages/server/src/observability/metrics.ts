@@ -1,6 +1,7 @@
 // The metrics port: what the service reports, in its own words. The rest of the code depends on
 // this interface only; composition.ts picks the Prometheus implementation or the disabled one,
 // and tests inject their own.
+import type { DependencyState } from '../lifecycle.ts';
 
 /** The class of an answered status, or `aborted` when the client left before the answer ended. */
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
@@ -34,6 +35,8 @@ export interface Metrics {
   /** A long poll starts waiting; the returned function marks its end. */
   longPollStarted(): () => void;
   storeOperation(store: string, operation: string, durationSeconds: number, failed: boolean): void;
+  /** A shared store that may be unreachable or full (Redis): its state is read at each scrape. */
+  watchStore(store: string, state: () => DependencyState): void;
 }
 
 const nothing = () => {};
@@ -51,4 +54,5 @@ export const disabledMetrics: Metrics = Object.freeze({
   requestThrottled: nothing,
   longPollStarted: () => nothing,
   storeOperation: nothing,
+  watchStore: nothing,
 });

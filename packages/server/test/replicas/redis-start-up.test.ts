@@ -26,10 +26,7 @@ const clusters: RedisCluster[] = [];
 
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(packageDir, '.start-up-test-'));
-  [, game] = await Promise.all([
-    buildService(bundleDir),
-    credential({ kind: 'service', titleIds: [TITLE] }),
-  ]);
+  [, game] = await Promise.all([buildService(bundleDir), credential({ kind: 'service', titleIds: [TITLE] })]);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,11 +4,13 @@
 // Failure is bounded: every command fails after `commandTimeoutMs`, and while the connection is
 // down commands fail at once instead of queueing (`enableOfflineQueue: false`), so a request gets
 // a 503 in that time rather than hanging. The clients reconnect by themselves, forever, every
-// 100 ms to 1 s; nothing has to restart when Redis comes back.
+// 100 ms to 1 s; nothing has to restart when Redis comes back. A probe says whether Redis answers
+// and whether it takes writes (readiness and metrics read it).
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '../../config.ts';
 import { ServiceError } from '../../errors.ts';
+import type { DependencyState } from '../../lifecycle.ts';
 import { defineInviteScripts } from './invite-scripts.ts';
 
 export type RedisClient = Redis | Cluster;
@@ -19,8 +21,20 @@ export interface RedisConnection {
   client: RedisClient;
   /** Subscriptions only (a connection in subscriber mode takes no other commands). */
   subscriber: RedisClient;
-  /** True while both connections are up and the last health check answered in time. */
-  healthy(): boolean;
+  /**
+   * `ok` while both connections are up and every master answered the last probe in time;
+   * `full` when one refused it for lack of memory (maxmemory, noeviction); else `unavailable`.
+   */
+  state(): DependencyState;
+  /**
+   * A failed command as the caller's error (503, with a longer Retry-After when Redis is full).
+   * A write refused for lack of memory also makes the state `full` until a write is accepted
+   * again (`wrote`), or for a few seconds: the probe, which needs no memory, may pass while a
+   * send's writes do not.
+   */
+  failure(error: unknown): ServiceError;
+  /** A write (a send, a registration) was accepted: Redis has room again. */
+  wrote(): void;
   /**
    * The first connection attempt's outcome: true once both connections are ready, false as soon as
    * one fails (Redis refused, unreachable, the credentials refused) or after `timeoutMs`. Never
@@ -34,8 +48,28 @@ const reconnectDelay = (attempt: number) => Math.min(100 * attempt, 1000);
 
 /** Seconds a caller should wait before retrying when Redis is unreachable. */
 export const REDIS_RETRY_AFTER_SECONDS = 1;
+/** … and when Redis is full: it drains as invites are acknowledged or expire, not in a second. */
+export const REDIS_FULL_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A script that writes nothing but is flagged as one that may (a shebang without `no-writes`):
+ * Redis refuses it, as it refuses any write, while over maxmemory, and a hung server never answers.
+ */
+const WRITABLE_PROBE = '#!lua\nreturn 1';
+
+/** Redis's refusal of a write over maxmemory (noeviction): "OOM command not allowed when …". */
+export function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('OOM ');
+}
 
 export function redisUnavailable(cause: unknown): ServiceError {
+  if (isOutOfMemory(cause)) {
+    return new ServiceError(
+      'ServiceUnavailable',
+      'the shared store is full and takes nothing new until invites are acknowledged or expire; retry later',
+      { cause, retryAfterSeconds: REDIS_FULL_RETRY_AFTER_SECONDS },
+    );
+  }
   return new ServiceError('ServiceUnavailable', 'the shared store is unavailable; retry shortly', {
     cause,
     retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
@@ -105,27 +139,49 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
   }
 
   // A server that accepts connections but does not answer (stopped, overloaded) leaves the status
-  // 'ready': a periodic PING within the command timeout tells.
-  let lastPingOk = false;
-  const ping = () => {
-    client.ping().then(
-      () => {
-        lastPingOk = true;
-      },
-      () => {
-        lastPingOk = false;
-      },
-    );
+  // 'ready', and a full one answers everything but writes: a probe on every master, every second,
+  // within the command timeout, tells both.
+  let probed: DependencyState = 'unavailable';
+  let probing = false;
+  const probe = async () => {
+    if (probing) return;
+    probing = true;
+    try {
+      const masters = client instanceof Cluster ? client.nodes('master') : [client];
+      const outcomes = await Promise.allSettled(masters.map((node) => node.eval(WRITABLE_PROBE, 0)));
+      const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      probed =
+        masters.length === 0 || failures.some((reason) => !isOutOfMemory(reason))
+          ? 'unavailable'
+          : failures.length > 0
+            ? 'full'
+            : 'ok';
+    } finally {
+      probing = false;
+    }
   };
-  client.on('ready', ping);
-  const pinger = setInterval(ping, 1000);
-  pinger.unref();
+  let refusedWriteAt = Number.NEGATIVE_INFINITY;
+  client.on('ready', () => void probe());
+  const prober = setInterval(() => void probe(), 1000);
+  prober.unref();
 
   return {
     kind: target.kind,
     client,
     subscriber,
-    healthy: () => lastPingOk && client.status === 'ready' && subscriber.status === 'ready',
+    state() {
+      if (client.status !== 'ready' || subscriber.status !== 'ready') return 'unavailable';
+      if (probed === 'ok' && performance.now() - refusedWriteAt < REDIS_FULL_RETRY_AFTER_SECONDS * 1000)
+        return 'full';
+      return probed;
+    },
+    failure(error) {
+      if (isOutOfMemory(error)) refusedWriteAt = performance.now();
+      return redisUnavailable(error);
+    },
+    wrote() {
+      refusedWriteAt = Number.NEGATIVE_INFINITY;
+    },
     firstAttempt(timeoutMs) {
       // Listeners only: a rejected `once(…, 'ready')` (it rejects on 'error') must not escape.
       return new Promise<boolean>((resolve) => {
@@ -150,7 +206,7 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
       });
     },
     async close() {
-      clearInterval(pinger);
+      clearInterval(prober);
       await Promise.allSettled([client.quit(), subscriber.quit()]);
       client.disconnect();
       subscriber.disconnect();

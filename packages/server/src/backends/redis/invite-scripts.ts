@@ -106,6 +106,25 @@ const scripts = {
 } as const;
 
 type ScriptName = keyof typeof scripts;
+
+/**
+ * Redis 7 script flags. A script that may write (`#!lua`) is refused before it runs when Redis is
+ * out of memory (maxmemory with noeviction) or read-only, so it never stops half-way through its
+ * writes. The reads (`no-writes`) run then, so devices keep receiving what is queued; and so do
+ * the scripts that only delete or move what exists (`allow-oom`: acknowledging, unregistering,
+ * sweeping, re-indexing), so that a full Redis drains back by itself as invites are acknowledged
+ * and expire, with no operator raising maxmemory. Storing and registering take memory: refused.
+ */
+const shebangs: Record<ScriptName, string> = {
+  deliver: '#!lua',
+  register: '#!lua',
+  unregister: '#!lua flags=allow-oom',
+  pending: '#!lua flags=no-writes',
+  acknowledge: '#!lua flags=allow-oom',
+  pendingFor: '#!lua flags=no-writes',
+  sweepUser: '#!lua flags=allow-oom',
+  reindex: '#!lua flags=allow-oom',
+};
 type Scripted = RedisClient & {
   [name in ScriptName as `invites_${name}`]: (...args: (string | number)[]) => Promise<unknown>;
 };
@@ -123,14 +142,12 @@ export function defineInviteScripts(client: RedisClient): Scripted {
     reindex: 1,
   };
   // Prefixed, so that no script can shadow or be shadowed by a client method of the same name.
-  // Redis 7 script flags: a script that writes (`#!lua`) is refused before it runs when Redis is
-  // out of memory (noeviction) or read-only, so it never stops half-way through its writes; the
-  // reads (`no-writes`) still run then, so devices keep receiving what is queued.
-  const readOnly = new Set<ScriptName>(['pending', 'pendingFor']);
   for (const [name, lua] of Object.entries(scripts) as [ScriptName, string][]) {
     if (`invites_${name}` in client) continue;
-    const shebang = readOnly.has(name) ? '#!lua flags=no-writes' : '#!lua';
-    client.defineCommand(`invites_${name}`, { lua: `${shebang}\n${lua}`, numberOfKeys: counts[name] });
+    client.defineCommand(`invites_${name}`, {
+      lua: `${shebangs[name]}\n${lua}`,
+      numberOfKeys: counts[name],
+    });
   }
   return client as Scripted;
 }

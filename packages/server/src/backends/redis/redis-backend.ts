@@ -28,6 +28,8 @@ export async function openRedisBackend(
       client: redis.client,
       clock,
       maxPendingPerUser: invites.maxPendingPerUser,
+      failure: redis.failure,
+      wrote: redis.wrote,
       onClose: () => void redis.close(),
     }),
     notifier: createRedisInviteNotifier({
@@ -36,6 +38,7 @@ export async function openRedisBackend(
       sharded: redis.kind === 'cluster',
     }),
     limiters: redisLimiters(redis.client),
+    failure: redis.failure,
     dependency: redis,
   };
 }

@@ -58,6 +58,10 @@ export interface RedisInviteStoreOptions {
   client: RedisClient;
   clock: Clock;
   maxPendingPerUser: number;
+  /** Turns a failed command into the caller's error (default: redisUnavailable). */
+  failure?: (error: unknown) => ServiceError;
+  /** Told when a write that takes memory (a send, a registration) was accepted. */
+  wrote?: () => void;
   /** Closes the connections the store runs on; the store does not own them otherwise. */
   onClose?: () => void;
 }
@@ -77,7 +81,7 @@ function decodeLive(values: unknown, now: number): Invite[] {
 }
 
 export function createRedisInviteStore(options: RedisInviteStoreOptions): InviteStore {
-  const { clock, maxPendingPerUser } = options;
+  const { clock, maxPendingPerUser, failure = redisUnavailable, wrote = () => {} } = options;
   const redis = defineInviteScripts(options.client);
 
   /** Any Redis failure (down, timed out, refused) is a dependency outage: 503 with Retry-After. */
@@ -86,7 +90,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
       return await work();
     } catch (error) {
       if (error instanceof ServiceError) throw error;
-      throw redisUnavailable(error);
+      throw failure(error);
     }
   }
 
@@ -123,6 +127,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           // the next write with the wake-up), and a lost entry only delays reclaiming space.
           if (endpointIds.length > 0) indexUser(invite.invitedUser, invite.expiresAtMs).catch(() => {});
         }
+        wrote();
         return { reached, dropped } satisfies DeliveryReceipt;
       });
     },
@@ -143,6 +148,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           ),
           indexUser(xuid, endpoint.expiresAtMs),
         ]);
+        wrote();
         return { endpoint, created: created === 1 };
       });
     },
