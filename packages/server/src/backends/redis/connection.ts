@@ -17,7 +17,7 @@ export type RedisClient = Redis | Cluster;
 
 export interface RedisConnection {
   kind: RedisTarget['kind'];
-  /** Commands (stores, rate windows). Auto-pipelined: commands issued in one turn share a write. */
+  /** Commands (stores, rate windows). On one server, auto-pipelined: commands issued in one turn share a write. */
   client: RedisClient;
   /** Subscriptions only (a connection in subscriber mode takes no other commands). */
   subscriber: RedisClient;
@@ -95,10 +95,21 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
       enableAutoPipelining: false,
     });
   } else {
-    const { retryStrategy: _ignored, enableOfflineQueue: _queue, ...perNode } = common;
+    const {
+      retryStrategy: _ignored,
+      enableOfflineQueue: _queue,
+      enableAutoPipelining: _batched,
+      ...perNode
+    } = common;
     const options: ClusterOptions = {
       enableOfflineQueue: false,
-      enableAutoPipelining: true,
+      // Not auto-pipelined: ioredis retries a Cluster batch only when every command in it failed
+      // with the same error (redis/ioredis#2075), and a batch goes to a node, not a slot, so when
+      // one slot of a node moves, the batch's MOVED/ASK/TRYAGAIN replies came back to callers as
+      // 503s (3.6% of sends during a reshard). Sent one by one, each command follows its own
+      // redirection. Commands issued together still go out without waiting for each other's
+      // replies, so a send's round trips are the same; only the writes are one per command.
+      enableAutoPipelining: false,
       clusterRetryStrategy: reconnectDelay,
       slotsRefreshTimeout: target.commandTimeoutMs,
       // Wake-ups use sharded pub/sub (SSUBSCRIBE): one subscriber per master, each for its slots.
@@ -110,7 +121,7 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
       },
     };
     client = new Cluster(target.nodes, options);
-    subscriber = new Cluster(target.nodes, { ...options, enableAutoPipelining: false });
+    subscriber = new Cluster(target.nodes, options);
   }
 
   // Before the client sends anything (see invite-scripts.ts).
