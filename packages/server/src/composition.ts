@@ -13,6 +13,7 @@ import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
 import type { InviteNotifier } from './invites/invite-notifier.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
+import { noStoreDeadline, storeDeadline } from './invites/store-deadline.ts';
 import { createLifecycle } from './lifecycle.ts';
 import {
   instrumentConcurrencyLimiter,
@@ -78,6 +79,7 @@ export async function buildDependencies(
   const { dependency } = backend;
   if (dependency) metrics.watchStore(backend.kind, () => dependency.state());
   const notifier = measured(overrides.notifier ?? backend.notifier, instrumentNotifier);
+  const deadline = backend.deadlineMs === undefined ? noStoreDeadline : storeDeadline(backend.deadlineMs);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -119,12 +121,14 @@ export async function buildDependencies(
         : store,
       notifier,
       clock,
+      deadline,
       inviteTtlSeconds: config.invites.ttlSeconds,
     }),
     endpoints: createEndpoints({
       inbox: store,
       notifier,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
+      deadline,
     }),
     lifecycle: createLifecycle(backend.dependency),
     bodyLimitBytes: config.http.bodyLimitBytes,

@@ -24,6 +24,8 @@ export interface Backend {
   failure?: (error: unknown) => ServiceError;
   /** What readiness checks (a shared store that may be unreachable); absent: always healthy. */
   dependency?: Dependency;
+  /** How long one request's work on the store may take, all its calls together; absent: unbounded. */
+  deadlineMs?: number;
 }
 
 export interface BackendContext {

@@ -6,11 +6,14 @@ import { ServiceError } from '../errors.ts';
 import { type EndpointInbox, endpointKey } from './delivery.ts';
 import type { Endpoint, Invite } from './invite.ts';
 import type { InviteNotifier } from './invite-notifier.ts';
+import { noStoreDeadline, type StoreDeadline } from './store-deadline.ts';
 
 export interface EndpointDeps {
   inbox: EndpointInbox;
   notifier: InviteNotifier;
   defaultEndpointTtlSeconds: number;
+  /** Bounds each request's work on the store (a long poll's before and after its wait, each). */
+  deadline?: StoreDeadline;
 }
 
 export interface EndpointTarget {
@@ -42,6 +45,7 @@ export interface Endpoints {
 
 export function createEndpoints(deps: EndpointDeps): Endpoints {
   const { inbox, notifier } = deps;
+  const deadline = deps.deadline ?? noStoreDeadline;
 
   async function pendingOrNotFound({ xuid, endpointId }: EndpointTarget): Promise<Invite[]> {
     const invites = await inbox.pending(xuid, endpointId);
@@ -52,31 +56,36 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
   return {
     async register(target, registration) {
       authorize(target);
-      return inbox.register({
-        xuid: target.xuid,
-        endpointId: target.endpointId,
-        platform: registration.platform,
-        ttlSeconds: registration.ttlSeconds ?? deps.defaultEndpointTtlSeconds,
-      });
+      return deadline.run(() =>
+        inbox.register({
+          xuid: target.xuid,
+          endpointId: target.endpointId,
+          platform: registration.platform,
+          ttlSeconds: registration.ttlSeconds ?? deps.defaultEndpointTtlSeconds,
+        }),
+      );
     },
 
     async unregister(target) {
       authorize(target);
-      await inbox.unregister(target.xuid, target.endpointId);
+      await deadline.run(() => inbox.unregister(target.xuid, target.endpointId));
     },
 
     async receive(target, waitSeconds, signal, deliverable) {
       authorize(target);
       const keep = (invites: Invite[]) => (deliverable ? invites.filter(deliverable) : invites);
-      if (waitSeconds === 0) return keep(await pendingOrNotFound(target));
+      if (waitSeconds === 0) return keep(await deadline.run(() => pendingOrNotFound(target)));
       // Subscribed before reading, so an invite arriving between the read and the wait wakes us.
       const subscription = notifier.subscribe(endpointKey(target.xuid, target.endpointId));
       try {
-        await subscription.ready();
-        const invites = keep(await pendingOrNotFound(target));
+        const invites = await deadline.run(async (check) => {
+          await subscription.ready();
+          check();
+          return keep(await pendingOrNotFound(target));
+        });
         if (invites.length > 0) return invites;
         await subscription.wait(waitSeconds * 1000, signal);
-        return keep((await inbox.pending(target.xuid, target.endpointId)) ?? []);
+        return keep((await deadline.run(() => inbox.pending(target.xuid, target.endpointId))) ?? []);
       } finally {
         subscription.cancel();
       }
@@ -84,7 +93,7 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
 
     async acknowledge(target, inviteId) {
       authorize(target);
-      if (!(await inbox.acknowledge(target.xuid, target.endpointId, inviteId))) {
+      if (!(await deadline.run(() => inbox.acknowledge(target.xuid, target.endpointId, inviteId)))) {
         throw new ServiceError('NotFound', `invite ${inviteId} is not pending for this endpoint`);
       }
     },

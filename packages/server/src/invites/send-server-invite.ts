@@ -8,6 +8,7 @@ import { limitingWindow, type RateLimiter, type WindowState } from '../throttlin
 import type { InviteDelivery } from './delivery.ts';
 import type { Invite } from './invite.ts';
 import type { InviteNotifier } from './invite-notifier.ts';
+import { noStoreDeadline, type StoreDeadline } from './store-deadline.ts';
 
 export interface SendServerInviteDeps {
   rateLimiter: RateLimiter;
@@ -15,6 +16,8 @@ export interface SendServerInviteDeps {
   /** Wakes the long polls of the endpoints that received an invite. */
   notifier: InviteNotifier;
   clock: Clock;
+  /** Bounds the request's work on the store, all of its calls together. */
+  deadline?: StoreDeadline;
   inviteTtlSeconds: number;
   newId?: () => string;
 }
@@ -36,30 +39,33 @@ export type SendServerInvite = (command: SendServerInviteCommand) => Promise<Sen
 
 export function createSendServerInvite(deps: SendServerInviteDeps): SendServerInvite {
   const newId = deps.newId ?? randomUUID;
+  const deadline = deps.deadline ?? noStoreDeadline;
   return async ({ credential, titleId, request }) => {
     authorize(credential, titleId);
+    return deadline.run(async (check) => {
+      const decision = await deps.rateLimiter.consume(`${titleId}:${request.sender}`);
+      if (!decision.allowed) throw throttled(decision.windows);
+      check();
 
-    const decision = await deps.rateLimiter.consume(`${titleId}:${request.sender}`);
-    if (!decision.allowed) throw throttled(decision.windows);
-
-    const createdAtMs = deps.clock.now();
-    const expiresAtMs = createdAtMs + deps.inviteTtlSeconds * 1000;
-    const invitees = [...new Set(request.invitedUsers)];
-    const invites = invitees.map(
-      (invitedUser): Invite => ({
-        id: newId(),
-        titleId,
-        sender: request.sender,
-        invitedUser,
-        connectionString: request.connectionString ?? '',
-        ...(request.platform === undefined ? {} : { platform: request.platform }),
-        createdAtMs,
-        expiresAtMs,
-      }),
-    );
-    const receipt = await deps.delivery.deliver(invites);
-    deps.notifier.notify(receipt.reached);
-    return { invited: invites.length, windows: decision.windows };
+      const createdAtMs = deps.clock.now();
+      const expiresAtMs = createdAtMs + deps.inviteTtlSeconds * 1000;
+      const invitees = [...new Set(request.invitedUsers)];
+      const invites = invitees.map(
+        (invitedUser): Invite => ({
+          id: newId(),
+          titleId,
+          sender: request.sender,
+          invitedUser,
+          connectionString: request.connectionString ?? '',
+          ...(request.platform === undefined ? {} : { platform: request.platform }),
+          createdAtMs,
+          expiresAtMs,
+        }),
+      );
+      const receipt = await deps.delivery.deliver(invites);
+      deps.notifier.notify(receipt.reached);
+      return { invited: invites.length, windows: decision.windows };
+    });
   };
 }
 

@@ -15,6 +15,11 @@ import { waitFor } from '../support/wait-for.ts';
 
 const TITLE = 1827805096;
 const COMMAND_TIMEOUT_MS = 500;
+/**
+ * A request's Redis work, all its calls together, answers or fails within the command timeout
+ * and this much more (the answer's own way back, a busy event loop).
+ */
+const DEADLINE_MARGIN_MS = 250;
 const packageDir = join(import.meta.dirname, '..', '..');
 let bundleDir: string;
 let redis: RedisServer;
@@ -211,20 +216,32 @@ describe('replicas on one Redis server, when things fail', () => {
     const [one, two] = fleet as [Replica, Replica];
     const { xuid, authorization } = await player();
     expect((await register(one, xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
-    // The connections stay open: only the command timeout ends the wait.
+    const invited = await send(one, { invitedUsers: [xuid], sender: '2533274792693558' });
+    const [pending] = (
+      (await call(`${endpoint(two, xuid, 'console')}/invites`, { authorization })).body as {
+        invites: { id: string }[];
+      }
+    ).invites;
+    expect(invited.status).toBe(204);
+    // The connections stay open: only the deadline ends the wait.
     redis.signal('SIGSTOP');
     try {
       const replies = await Promise.all([
         send(one, { invitedUsers: [xuid], sender: '2533274792693556' }),
         call(`${endpoint(two, xuid, 'console')}/invites?waitSeconds=5`, { authorization }),
         register(two, xuid, 'console', authorization, 'Scarlett'),
+        call(`${endpoint(one, xuid, 'console')}/invites/${pending?.id}`, { method: 'DELETE', authorization }),
+        call(endpoint(two, xuid, 'phone'), { method: 'DELETE', authorization }),
       ]);
       for (const reply of replies) {
         expect(reply.status).toBe(503);
         expect(reply.body).toMatchObject({ errorCode: 'ServiceUnavailable' });
         expect(reply.headers.get('retry-after')).toBe('1');
-        expect(reply.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 1500);
+        expect(reply.ms).toBeLessThan(COMMAND_TIMEOUT_MS + DEADLINE_MARGIN_MS);
       }
+      console.warn(
+        `SIGSTOP: 503 after ${replies.map((reply) => Math.round(reply.ms)).join(', ')} ms (command timeout ${COMMAND_TIMEOUT_MS} ms)`,
+      );
       await waitFor(async () => (await call(`${one.url}/readyz`)).status === 503, 5000);
       expect((await call(`${one.url}/healthz`)).status).toBe(200);
     } finally {
@@ -256,7 +273,7 @@ describe('replicas on one Redis server, when things fail', () => {
         expect(reply.status).toBe(503);
         expect(reply.body).toMatchObject({ errorCode: 'ServiceUnavailable' });
         expect(Number(reply.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-        expect(reply.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 2000);
+        expect(reply.ms).toBeLessThan(COMMAND_TIMEOUT_MS + DEADLINE_MARGIN_MS);
       }
       await waitFor(async () => (await call(`${replica.url}/readyz`)).status === 503, 5000);
       expect((await call(`${replica.url}/readyz`)).body).toEqual({ status: 'unavailable' });

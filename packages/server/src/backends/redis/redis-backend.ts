@@ -40,5 +40,7 @@ export async function openRedisBackend(
     limiters: redisLimiters(redis.client),
     failure: redis.failure,
     dependency: redis,
+    // A request's calls together get what one command gets: a 503 within the configured time.
+    deadlineMs: target.commandTimeoutMs,
   };
 }
