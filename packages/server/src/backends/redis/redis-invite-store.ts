@@ -14,9 +14,11 @@
 //   si:{u}:exp     zset   inviteId by expiry (what a sweep reclaims)
 //   si:{u}:seq     string the user's invite sequence
 //   si:{u}:q:<id>  zset   inviteId by sequence: one endpoint's queue
-// And one index, `si:sweep` (users by their earliest expiry), so that a sweep visits only the
-// users with something to reclaim. Expiry is decided by the injected clock, as in the SQLite
-// store; the index only says where to look.
+// And an index of users by their earliest expiry, so that a sweep visits only the users with
+// something to reclaim, spread over SWEEP_INDEX_SHARDS keys (`si:sweep:{<n>}`, each in a slot of
+// its own) chosen by the user: every send writes its invitee's entry, and one key would have put
+// every send on one Cluster node. Expiry is decided by the injected clock, as in the SQLite store;
+// the index only says where to look.
 import type { Clock } from '../../clock.ts';
 import { ServiceError } from '../../errors.ts';
 import {
@@ -29,7 +31,25 @@ import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { type RedisClient, redisUnavailable } from './connection.ts';
 import { defineInviteScripts } from './invite-scripts.ts';
 
-export const SWEEP_INDEX_KEY = 'si:sweep';
+/**
+ * How many keys the sweep index is spread over: enough that on a Cluster each master holds several
+ * (so none sees every send), few enough that a sweep reads them all in a few milliseconds.
+ */
+export const SWEEP_INDEX_SHARDS = 64;
+const sweepShards = Array.from({ length: SWEEP_INDEX_SHARDS }, (_, n) => `si:sweep:{${n}}`);
+
+/**
+ * The single index of earlier versions, which replicas of those versions may still write during a
+ * rolling upgrade: swept too, and its entries moved to their shards, until it is empty.
+ */
+export const LEGACY_SWEEP_INDEX_KEY = 'si:sweep';
+
+/** The index shard holding a user's entry (FNV-1a of the XUID: stable across replicas and versions). */
+export function sweepIndexKey(xuid: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < xuid.length; i++) hash = Math.imul(hash ^ xuid.charCodeAt(i), 0x01000193);
+  return sweepShards[(hash >>> 0) % SWEEP_INDEX_SHARDS] as string;
+}
 
 /** The keys of one user, all in the user's Cluster slot. */
 export function userKeys(xuid: string) {
@@ -96,7 +116,42 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
 
   /** Notes that the user holds something expiring at `expiresAtMs` (the earliest wins). */
   const indexUser = (xuid: string, expiresAtMs: number) =>
-    redis.zadd(SWEEP_INDEX_KEY, 'LT', expiresAtMs, xuid);
+    redis.zadd(sweepIndexKey(xuid), 'LT', expiresAtMs, xuid);
+
+  /** Sweeps up to `limit` users due in one index key; says how many it visited. */
+  async function sweepBatch(index: string, now: number, limit: number) {
+    const due = await redis.zrangebyscore(index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const users: [string, string][] = [];
+    for (let i = 0; i < due.length; i += 2) users.push([due[i] as string, due[i + 1] as string]);
+    const results = (await Promise.all(
+      users.map(([xuid]) => {
+        const k = userKeys(xuid);
+        return redis.invites_sweepUser(...k.store, now, k.queuePrefix);
+      }),
+    )) as [number, number, number][];
+    const swept = { users: users.length, expiredInvites: 0, expiredEndpoints: 0 };
+    await Promise.all(
+      results.map(async ([invites, endpoints, next], i) => {
+        swept.expiredInvites += invites;
+        swept.expiredEndpoints += endpoints;
+        const [xuid, seen] = users[i] as [string, string];
+        if (index !== LEGACY_SWEEP_INDEX_KEY) return redis.invites_reindex(index, xuid, seen, next);
+        // Into its shard while the user holds something, then out of the old index (unless an
+        // old replica changed the entry meanwhile). The move adds an entry, which a full Redis
+        // refuses: the entry then stays where it is, for the next sweep.
+        if (
+          next !== -1 &&
+          !(await indexUser(xuid, next).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return;
+        return redis.invites_reindex(index, xuid, seen, -1);
+      }),
+    );
+    return swept;
+  }
 
   return {
     deliver(invites) {
@@ -193,28 +248,17 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
       return guarded(async () => {
         const now = clock.now();
         const report = { expiredInvites: 0, expiredEndpoints: 0 };
-        // In batches, so one sweep holds no long script and no large reply; bounded per run (the
-        // next run, a minute later, continues).
-        for (let batch = 0; batch < 20; batch++) {
-          const due = await redis.zrangebyscore(SWEEP_INDEX_KEY, '-inf', now, 'WITHSCORES', 'LIMIT', 0, 200);
-          if (due.length === 0) break;
-          const users: [string, string][] = [];
-          for (let i = 0; i < due.length; i += 2) users.push([due[i] as string, due[i + 1] as string]);
-          const results = (await Promise.all(
-            users.map(([xuid]) => {
-              const k = userKeys(xuid);
-              return redis.invites_sweepUser(...k.store, now, k.queuePrefix);
-            }),
-          )) as [number, number, number][];
-          await Promise.all(
-            results.map(([invites, endpoints, next], i) => {
-              report.expiredInvites += invites;
-              report.expiredEndpoints += endpoints;
-              const [xuid, seen] = users[i] as [string, string];
-              return redis.invites_reindex(SWEEP_INDEX_KEY, xuid, seen, next);
-            }),
-          );
-          if (users.length < 200) break;
+        // Shard by shard, in batches, so one sweep holds no long script and no large reply;
+        // bounded per run (the next run, a minute later, continues).
+        let budget = 4000;
+        for (const index of [LEGACY_SWEEP_INDEX_KEY, ...sweepShards]) {
+          while (budget > 0) {
+            const swept = await sweepBatch(index, now, Math.min(200, budget));
+            report.expiredInvites += swept.expiredInvites;
+            report.expiredEndpoints += swept.expiredEndpoints;
+            budget -= swept.users;
+            if (swept.users < 200) break;
+          }
         }
         return report;
       });
