@@ -5,6 +5,7 @@ import { invite } from './common.ts';
 import { credentialCases } from './credentials.ts';
 import { degradedCases } from './degraded.ts';
 import { deliveryCases } from './delivery.ts';
+import { idempotencyCases } from './idempotency.ts';
 import { probeCases } from './probes.ts';
 import { sendServerInviteCases } from './send-server-invite.ts';
 import { throttlingCases } from './throttling.ts';
@@ -29,6 +30,7 @@ export function allCases(contract: Contract): ConformanceCase[] {
   return [
     ...exampleCases(contract),
     ...sendServerInviteCases,
+    ...idempotencyCases,
     ...credentialCases,
     ...throttlingCases,
     ...probeCases,

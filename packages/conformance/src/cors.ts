@@ -3,8 +3,14 @@
 // headers it needs. Checked against the server (with CORS_ORIGINS set) and the mock alike.
 import type { OperationSpec } from './contract.ts';
 
-/** The request headers a page's script sends (the client sends all four). */
-export const corsRequestHeaders = ['authorization', 'content-type', 'x-request-id', 'x-xbl-contract-version'];
+/** The request headers a page's script sends (the client sends all five). */
+export const corsRequestHeaders = [
+  'authorization',
+  'content-type',
+  'x-request-id',
+  'x-xbl-contract-version',
+  'idempotency-key',
+];
 /** The response headers a page's script must be able to read. */
 export const corsExposedHeaders = ['retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'];
 

@@ -67,7 +67,18 @@ export async function runCase(
       for (let round = 0; round < times; round++) {
         const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
         if (step.inFlight) {
+          const heldBefore = instance.heldRequests?.() ?? 0;
           holds.push(hold(instance.url, stepRequest));
+          // A target that holds it says so once the request is in its hands (bounded, no sleeping).
+          if (step.heldByTarget && instance.heldRequests) {
+            for (let turn = 0; instance.heldRequests() === heldBefore; turn++) {
+              if (turn === maxRetries * 100) {
+                problems.push(`${label}: the target never held the request in flight`);
+                break;
+              }
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }
           continue;
         }
         const { response, problems: stepProblems } = await exchange(contract, instance, stepRequest);

@@ -6,7 +6,7 @@ import { startMock } from '@server-invites/mock';
 import { startTestServer } from '@server-invites/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract } from '../src/contract.ts';
-import { corsResponseProblems, examplePath, preflightProblems } from '../src/cors.ts';
+import { corsRequestHeaders, corsResponseProblems, examplePath, preflightProblems } from '../src/cors.ts';
 
 const contract = loadContract();
 const PAGE_ORIGIN = 'http://game-portal.test:8080';
@@ -28,7 +28,7 @@ const preflight = (url: string, method: string, origin = PAGE_ORIGIN) =>
     headers: {
       Origin: origin,
       'Access-Control-Request-Method': method,
-      'Access-Control-Request-Headers': 'authorization,content-type,x-request-id,x-xbl-contract-version',
+      'Access-Control-Request-Headers': corsRequestHeaders.join(','),
     },
   });
 

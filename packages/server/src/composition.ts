@@ -123,6 +123,14 @@ export async function buildDependencies(
       clock,
       deadline,
       inviteTtlSeconds: config.invites.ttlSeconds,
+      idempotency: {
+        claim: (record, timing) => store.claim(record, timing),
+        release: (record, stored) => store.release(record, stored),
+        windowMs: config.invites.idempotencyWindowSeconds * 1000,
+        // A request answers within its deadline; what it sent last may take as long again to
+        // settle. Past that, a retry may take the send over (and finds what it stored).
+        leaseMs: 2 * (backend.deadlineMs ?? 1000),
+      },
     }),
     endpoints: createEndpoints({
       inbox: store,

@@ -40,6 +40,14 @@ const environmentSchema = z
     // At most 100: the contract bounds an endpoint's InviteList at 100 items.
     INVITE_MAX_PENDING_PER_USER: z.coerce.number().int().min(1).max(100).default(100),
     ENDPOINT_TTL_SECONDS: seconds(30 * 86_400, 30 * 86_400),
+    // How long a send's Idempotency-Key is remembered (the draft suggests 24 hours): a retry
+    // within it gets the first answer; each keyed send holds a record (~200 bytes) that long.
+    IDEMPOTENCY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(86_400),
     DATA_DIR: z.string().min(1).default('.data'),
 
     HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
@@ -175,6 +183,7 @@ const configSchema = environmentSchema.transform((e) => {
       ttlSeconds: e.INVITE_TTL_SECONDS,
       maxPendingPerUser: e.INVITE_MAX_PENDING_PER_USER,
       defaultEndpointTtlSeconds: e.ENDPOINT_TTL_SECONDS,
+      idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
       /** The SQLite file, or `:memory:`. */
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },

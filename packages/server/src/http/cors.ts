@@ -14,6 +14,7 @@ export const CORS_ALLOWED_HEADERS = [
   'Content-Type',
   'X-Request-Id',
   'x-xbl-contract-version',
+  'Idempotency-Key',
 ] as const;
 export const CORS_EXPOSED_HEADERS = ['Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id'] as const;
 /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 hours). */

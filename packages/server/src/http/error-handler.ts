@@ -15,8 +15,10 @@ const statusOf: Record<ErrorCode, number> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   RequestTimeout: 408,
+  IdempotencyKeyInProgress: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
+  IdempotencyKeyReused: 422,
   InternalServerError: 500,
   ServiceUnavailable: 503,
 };

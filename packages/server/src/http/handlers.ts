@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Contract } from '../contract.ts';
 import { ServiceError } from '../errors.ts';
 import type { Endpoints } from '../invites/endpoints.ts';
+import { idempotencyKeyOf } from '../invites/idempotency.ts';
 import { activationUri, type Endpoint, type Invite } from '../invites/invite.ts';
 import type { SendServerInvite } from '../invites/send-server-invite.ts';
 import type { Lifecycle } from '../lifecycle.ts';
@@ -30,10 +31,17 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
   const { endpoints } = deps;
   const deliverable = deliverableInvites(deps);
   return {
-    async sendServerInvite({ params, body, credential }) {
+    async sendServerInvite({ params, body, credential, headers }) {
       // The contract secures this operation, so the security handler has set the credential.
       if (!credential) throw ServiceError.authentication('a credential is required');
-      const result = await deps.sendServerInvite({ credential, titleId: params.titleId, request: body });
+      // The contract's pattern has checked it: one value, quoted or bare.
+      const key = headers['idempotency-key'];
+      const result = await deps.sendServerInvite({
+        credential,
+        titleId: params.titleId,
+        request: body,
+        idempotencyKey: typeof key === 'string' ? idempotencyKeyOf(key) : undefined,
+      });
       return { status: 204, body: undefined, headers: rateLimitHeaders(result.windows) };
     },
 

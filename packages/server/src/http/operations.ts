@@ -1,5 +1,7 @@
 // Operation handlers keyed by the contract's operationIds. The mapped type makes an operation
 // added to the spec fail type-checking until it has a handler; the types come from the spec.
+
+import type { IncomingHttpHeaders } from 'node:http';
 import type { OperationId, operations, PathParams, QueryParams, RequestBody } from '@server-invites/types';
 import type { Credential } from '../credentials/claims.ts';
 
@@ -25,6 +27,8 @@ export interface OperationRequest<Op extends OperationId> {
   params: PathParams<Op>;
   query: QueryParams<Op>;
   body: RequestBody<Op>;
+  /** The request's headers (names in lower case), those the contract declares validated. */
+  headers: IncomingHttpHeaders;
   /** The verified caller, for operations the contract secures. */
   credential: Credential | undefined;
   requestId: string;

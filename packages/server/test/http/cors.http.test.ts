@@ -29,7 +29,8 @@ const preflight = (server: TestServer, path: string, method: string, origin = OR
     headers: {
       Origin: origin,
       'Access-Control-Request-Method': method,
-      'Access-Control-Request-Headers': 'authorization,content-type,x-request-id,x-xbl-contract-version',
+      'Access-Control-Request-Headers':
+        'authorization,content-type,x-request-id,x-xbl-contract-version,idempotency-key',
     },
   });
 

@@ -151,6 +151,30 @@ describe.each([
     expect((await register(at(0), xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
   });
 
+  it('answers a send retried with the same Idempotency-Key through another replica as the first, and delivers it once', async () => {
+    const { xuid, authorization } = await player();
+    expect((await register(at(0), xuid, 'console', authorization, 'Scarlett')).status).toBe(201);
+    const body = { invitedUsers: [xuid], sender: '2533274792693559', connectionString: 'keyed' };
+    const key = `"replicas-${xuid}"`;
+    const keyed = (replica: Replica, sent: Record<string, unknown>) =>
+      call(`${replica.url}/titles/${TITLE}/invites/server`, {
+        method: 'POST',
+        authorization: game,
+        body: sent,
+        headers: { 'idempotency-key': key },
+      });
+    expect((await keyed(at(0), body)).status).toBe(204);
+    expect((await keyed(at(1), body)).status).toBe(204);
+    expect((await keyed(at(2), body)).status).toBe(204);
+    const reused = await keyed(at(1), { ...body, connectionString: 'another' });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ errorCode: 'IdempotencyKeyReused' });
+    const received = await call(`${endpoint(at(2), xuid, 'console')}/invites`, { authorization });
+    expect((received.body as { invites: { connectionString: string }[] }).invites).toEqual([
+      expect.objectContaining({ connectionString: 'keyed' }),
+    ]);
+  });
+
   it('loses no accepted invite and delivers none twice when a replica is killed (SIGKILL) under load', async () => {
     const [victim] = await replicas(1, env());
     const targets = [fleet[0], fleet[1], victim] as Replica[];

@@ -86,12 +86,13 @@ export interface Reply {
 /** One HTTP call; the body parsed as JSON when there is one. */
 export async function call(
   url: string,
-  init: { method?: string; authorization?: string; body?: unknown } = {},
+  init: { method?: string; authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   const started = performance.now();
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {
+      ...init.headers,
       ...(init.authorization && { authorization: init.authorization }),
       ...(init.body !== undefined && { 'content-type': 'application/json' }),
     },

@@ -53,6 +53,16 @@ export interface SendServerInviteOperationRequest {
      * 
      */
     xRequestId?: string;
+    /**
+     * Makes a send safe to retry (see the operation): a key the caller makes for one send and
+     * sends again, unchanged, with each retry of it; a new send gets a new key (a UUID v4 is a
+     * good one; the typed client makes one for every send). Written as the draft's Structured
+     * Field string (`"8e03978e-40d5-43e8-bc93-6894a57f9324"`, in double quotes) or bare; both
+     * name the same key. Outside the `IdempotencyKey` form it is refused with 400
+     * `RequestValidationError`.
+     * 
+     */
+    idempotencyKey?: string;
 }
 
 /**
@@ -68,18 +78,20 @@ export interface InvitesApiInterface {
      * @param {SendServerInviteRequest} sendServerInviteRequest The invite. &#x60;Content-Type&#x60; must be &#x60;application/json&#x60; (a charset is accepted).
      * @param {number} [xXblContractVersion] The contract version the caller speaks. Only version 1 exists; absent means 1.
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
+     * @param {string} [idempotencyKey] Makes a send safe to retry (see the operation): a key the caller makes for one send and sends again, unchanged, with each retry of it; a new send gets a new key (a UUID v4 is a good one; the typed client makes one for every send). Written as the draft\&#39;s Structured Field string (&#x60;\&quot;8e03978e-40d5-43e8-bc93-6894a57f9324\&quot;&#x60;, in double quotes) or bare; both name the same key. Outside the &#x60;IdempotencyKey&#x60; form it is refused with 400 &#x60;RequestValidationError&#x60;. 
      * @throws {RequiredError}
      * @memberof InvitesApiInterface
      */
     sendServerInviteRequestOpts(requestParameters: SendServerInviteOperationRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once. 
+     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once.  **Retrying safely.** With an `Idempotency-Key` (IETF HTTPAPI draft \"The Idempotency-Key HTTP Header Field\"), a retry of the same send, with the same key and the same body, within the service\'s window (24 hours unless the deployment sets another) gives the same answer and delivers nothing twice: after a 204 the retry answers 204 (without `RateLimit` headers: it used no quota) and delivers nothing; after a failure (a 503, a timeout, a lost connection) in which some invitees got the invite and others did not, the retry delivers it to those that did not, and to no one twice. The same key with another body answers 422 `IdempotencyKeyReused`; the same key while the first request is still being answered answers 409 `IdempotencyKeyInProgress` with `Retry-After`. A key belongs to the caller (the credential\'s subject) and the title: another caller\'s key never matches. Without the header a retry is a new send, as with the vendor\'s API, and may invite twice. 
      * @summary Send Server Invite
      * @param {number} titleId The title id of the game the request is sent for: an unsigned 32-bit integer in base 10 (the hex title id 0x6CF217A8 is 1827805096). 
      * @param {SendServerInviteRequest} sendServerInviteRequest The invite. &#x60;Content-Type&#x60; must be &#x60;application/json&#x60; (a charset is accepted).
      * @param {number} [xXblContractVersion] The contract version the caller speaks. Only version 1 exists; absent means 1.
      * @param {string} [xRequestId] A caller-chosen id for this request. When it is a &#x60;RequestId&#x60; (1 to 128 characters of letters, digits, &#x60;.&#x60;, &#x60;_&#x60;, &#x60;:&#x60; and &#x60;-&#x60;) it is returned in the response and written in the logs. When absent or anything else, the server makes one and the request is answered as if the header were absent: an id only correlates logs, so a malformed one never fails a request. Bounded by the server\&#39;s header size limit (431 beyond it). 
+     * @param {string} [idempotencyKey] Makes a send safe to retry (see the operation): a key the caller makes for one send and sends again, unchanged, with each retry of it; a new send gets a new key (a UUID v4 is a good one; the typed client makes one for every send). Written as the draft\&#39;s Structured Field string (&#x60;\&quot;8e03978e-40d5-43e8-bc93-6894a57f9324\&quot;&#x60;, in double quotes) or bare; both name the same key. Outside the &#x60;IdempotencyKey&#x60; form it is refused with 400 &#x60;RequestValidationError&#x60;. 
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof InvitesApiInterface
@@ -87,7 +99,7 @@ export interface InvitesApiInterface {
     sendServerInviteRaw(requestParameters: SendServerInviteOperationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>>;
 
     /**
-     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once. 
+     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once.  **Retrying safely.** With an `Idempotency-Key` (IETF HTTPAPI draft \"The Idempotency-Key HTTP Header Field\"), a retry of the same send, with the same key and the same body, within the service\'s window (24 hours unless the deployment sets another) gives the same answer and delivers nothing twice: after a 204 the retry answers 204 (without `RateLimit` headers: it used no quota) and delivers nothing; after a failure (a 503, a timeout, a lost connection) in which some invitees got the invite and others did not, the retry delivers it to those that did not, and to no one twice. The same key with another body answers 422 `IdempotencyKeyReused`; the same key while the first request is still being answered answers 409 `IdempotencyKeyInProgress` with `Retry-After`. A key belongs to the caller (the credential\'s subject) and the title: another caller\'s key never matches. Without the header a retry is a new send, as with the vendor\'s API, and may invite twice. 
      * Send Server Invite
      */
     sendServerInvite(requestParameters: SendServerInviteOperationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void>;
@@ -131,6 +143,10 @@ export class InvitesApi extends runtime.BaseAPI implements InvitesApiInterface {
             headerParameters['X-Request-Id'] = String(requestParameters['xRequestId']);
         }
 
+        if (requestParameters['idempotencyKey'] != null) {
+            headerParameters['Idempotency-Key'] = String(requestParameters['idempotencyKey']);
+        }
+
         if (this.configuration && this.configuration.apiKey) {
             headerParameters["Authorization"] = await this.configuration.apiKey("Authorization"); // XblAuth authentication
         }
@@ -149,7 +165,7 @@ export class InvitesApi extends runtime.BaseAPI implements InvitesApiInterface {
     }
 
     /**
-     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once. 
+     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once.  **Retrying safely.** With an `Idempotency-Key` (IETF HTTPAPI draft \"The Idempotency-Key HTTP Header Field\"), a retry of the same send, with the same key and the same body, within the service\'s window (24 hours unless the deployment sets another) gives the same answer and delivers nothing twice: after a 204 the retry answers 204 (without `RateLimit` headers: it used no quota) and delivers nothing; after a failure (a 503, a timeout, a lost connection) in which some invitees got the invite and others did not, the retry delivers it to those that did not, and to no one twice. The same key with another body answers 422 `IdempotencyKeyReused`; the same key while the first request is still being answered answers 409 `IdempotencyKeyInProgress` with `Retry-After`. A key belongs to the caller (the credential\'s subject) and the title: another caller\'s key never matches. Without the header a retry is a new send, as with the vendor\'s API, and may invite twice. 
      * Send Server Invite
      */
     async sendServerInviteRaw(requestParameters: SendServerInviteOperationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>> {
@@ -160,7 +176,7 @@ export class InvitesApi extends runtime.BaseAPI implements InvitesApiInterface {
     }
 
     /**
-     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once. 
+     * Sends an invite to Xbox users with the given connection string, on behalf of `sender`.  A game server calls this with its own service credential (`XBL3.0 x=-;<token>`), which must cover `{titleId}`. The connection string is passed to the game when the invite reaches the user; it usually contains the server\'s address. The invite is sent to all registered endpoints of each invited user, regardless of platform.  Invites are throttled per `sender` and title over two windows at once: a burst window (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests still count toward the sustain window. Callers are also limited in the number of requests they may have in flight at once.  **Retrying safely.** With an `Idempotency-Key` (IETF HTTPAPI draft \"The Idempotency-Key HTTP Header Field\"), a retry of the same send, with the same key and the same body, within the service\'s window (24 hours unless the deployment sets another) gives the same answer and delivers nothing twice: after a 204 the retry answers 204 (without `RateLimit` headers: it used no quota) and delivers nothing; after a failure (a 503, a timeout, a lost connection) in which some invitees got the invite and others did not, the retry delivers it to those that did not, and to no one twice. The same key with another body answers 422 `IdempotencyKeyReused`; the same key while the first request is still being answered answers 409 `IdempotencyKeyInProgress` with `Retry-After`. A key belongs to the caller (the credential\'s subject) and the title: another caller\'s key never matches. Without the header a retry is a new send, as with the vendor\'s API, and may invite twice. 
      * Send Server Invite
      */
     async sendServerInvite(requestParameters: SendServerInviteOperationRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void> {

@@ -25,7 +25,9 @@ export interface ErrorResponse {
      * `AuthenticationError`: the credential is missing or invalid (401).
      * `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
      * `MethodNotAllowed` (405), `RequestTimeout` (408), `InternalServerError` (500),
-     * `ServiceUnavailable` (503).
+     * `ServiceUnavailable` (503). For sends with an `Idempotency-Key`:
+     * `IdempotencyKeyInProgress` (409, the first request with the key is still in
+     * flight), `IdempotencyKeyReused` (422, the key was used for another body).
      * 
      */
     errorCode: ErrorResponseErrorCodeEnum;
@@ -50,6 +52,8 @@ export const ErrorResponseErrorCodeEnum = {
     NotFound: 'NotFound',
     MethodNotAllowed: 'MethodNotAllowed',
     RequestTimeout: 'RequestTimeout',
+    IdempotencyKeyInProgress: 'IdempotencyKeyInProgress',
+    IdempotencyKeyReused: 'IdempotencyKeyReused',
     InternalServerError: 'InternalServerError',
     ServiceUnavailable: 'ServiceUnavailable',
 } as const;

@@ -29,8 +29,8 @@ export interface RedisConnection {
   /**
    * A failed command as the caller's error (503, with a longer Retry-After when Redis is full).
    * A write refused for lack of memory also makes the state `full` until a write is accepted
-   * again (`wrote`), or for a few seconds: the probe, which needs no memory, may pass while a
-   * send's writes do not.
+   * again (`wrote`), or for a few seconds: Redis may be just under maxmemory by the probe while a
+   * send's writes take it over.
    */
   failure(error: unknown): ServiceError;
   /** A write (a send, a registration) was accepted: Redis has room again. */
@@ -52,10 +52,15 @@ export const REDIS_RETRY_AFTER_SECONDS = 1;
 export const REDIS_FULL_RETRY_AFTER_SECONDS = 5;
 
 /**
- * A script that writes nothing but is flagged as one that may (a shebang without `no-writes`):
- * Redis refuses it, as it refuses any write, while over maxmemory, and a hung server never answers.
+ * Whether Redis refuses writes now, read from `INFO memory` as Redis itself decides it
+ * (getMaxmemoryState): used memory, less what it does not count (replication and AOF buffers),
+ * above maxmemory. INFO is no script and no write: the probe shows in no count of either.
  */
-const WRITABLE_PROBE = '#!lua\nreturn 1';
+export function refusesWrites(memoryInfo: string): boolean {
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(memoryInfo)?.[1] ?? 0);
+  const maxmemory = field('maxmemory');
+  return maxmemory > 0 && field('used_memory') - field('mem_not_counted_for_evict') > maxmemory;
+}
 
 /** Redis's refusal of a write over maxmemory (noeviction): "OOM command not allowed when …". */
 export function isOutOfMemory(error: unknown): boolean {
@@ -159,12 +164,11 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
     probing = true;
     try {
       const masters = client instanceof Cluster ? client.nodes('master') : [client];
-      const outcomes = await Promise.allSettled(masters.map((node) => node.eval(WRITABLE_PROBE, 0)));
-      const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+      const outcomes = await Promise.allSettled(masters.map((node) => node.info('memory')));
       probed =
-        masters.length === 0 || failures.some((reason) => !isOutOfMemory(reason))
+        masters.length === 0 || outcomes.some((outcome) => outcome.status === 'rejected')
           ? 'unavailable'
-          : failures.length > 0
+          : outcomes.some((outcome) => outcome.status === 'fulfilled' && refusesWrites(outcome.value))
             ? 'full'
             : 'ok';
     } finally {

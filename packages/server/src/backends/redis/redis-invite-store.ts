@@ -27,6 +27,13 @@ import {
   endpointKey,
   type InviteStore,
 } from '../../invites/delivery.ts';
+import {
+  type ClaimedRecord,
+  judgeRecord,
+  type RecordState,
+  type StoredRecord,
+  takenOver,
+} from '../../invites/idempotency.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { type RedisClient, redisUnavailable } from './connection.ts';
 import { defineInviteScripts } from './invite-scripts.ts';
@@ -86,6 +93,30 @@ export interface RedisInviteStoreOptions {
   onClose?: () => void;
 }
 
+/** A keyed send's record (idempotency.ts), in a slot of its own. */
+const recordKey = (id: string) => `si:idem:{${id}}`;
+const stateCodes: Record<RecordState, string> = { 'in-flight': 'p', done: 'd', failed: 'f' };
+const statesByCode = new Map(Object.entries(stateCodes).map(([state, code]) => [code, state as RecordState]));
+
+/** `<fingerprint>|<createdAtMs>|<expiresAtMs>|<state>|<leaseUntilMs>`: some 60 bytes. */
+function encodeRecord(record: ClaimedRecord, state: RecordState): string {
+  return `${record.fingerprint}|${record.createdAtMs}|${record.expiresAtMs}|${stateCodes[state]}|${record.leaseUntilMs}`;
+}
+
+function decodeRecord(id: string, value: string): StoredRecord | undefined {
+  const [fingerprint = '', createdAtMs, expiresAtMs, code = '', leaseUntilMs] = value.split('|');
+  const state = statesByCode.get(code);
+  if (!state) return undefined;
+  return {
+    id,
+    fingerprint,
+    createdAtMs: Number(createdAtMs),
+    expiresAtMs: Number(expiresAtMs),
+    leaseUntilMs: Number(leaseUntilMs),
+    state,
+  };
+}
+
 /** The stored form: the invite as the contract's domain type holds it. */
 const encode = (invite: Invite) => JSON.stringify(invite);
 
@@ -93,7 +124,8 @@ function decodeLive(values: unknown, now: number): Invite[] {
   if (!Array.isArray(values)) return [];
   const invites: Invite[] = [];
   for (const value of values) {
-    if (typeof value !== 'string') continue;
+    // An id left behind by a dropped invite (the delivery script) has an empty value.
+    if (typeof value !== 'string' || value === '') continue;
     const invite = JSON.parse(value) as Invite;
     if (invite.expiresAtMs > now) invites.push(invite);
   }
@@ -153,8 +185,48 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
     return swept;
   }
 
+  /** Writes a record the caller holds, keeping its expiry. */
+  const writeRecord = (record: ClaimedRecord, state: RecordState) =>
+    redis.set(recordKey(record.id), encodeRecord(record, state), 'KEEPTTL', 'XX');
+
   return {
-    deliver(invites) {
+    async claim(record, { nowMs, leaseMs, windowMs }) {
+      return guarded(async () => {
+        const key = recordKey(record.id);
+        const fresh: ClaimedRecord = {
+          ...record,
+          createdAtMs: nowMs,
+          expiresAtMs: nowMs + windowMs,
+          leaseUntilMs: nowMs + leaseMs,
+        };
+        const value = encodeRecord(fresh, 'in-flight');
+        // One command in the common case: the record is new.
+        const previous = await redis.set(key, value, 'PX', windowMs, 'NX', 'GET');
+        const held = previous === null ? undefined : decodeRecord(record.id, previous);
+        if (previous === null) return { outcome: 'claimed', record: fresh, resumed: false };
+        // Past its window by the service's clock (Redis's own expiry may lag): a new send.
+        if (!held || held.expiresAtMs <= nowMs) {
+          await redis.set(key, value, 'PX', windowMs);
+          return { outcome: 'claimed', record: fresh, resumed: false };
+        }
+        const judged = judgeRecord(held, record, nowMs);
+        if (judged.outcome !== 'take-over') return judged;
+        // Two requests taking over at once both send: harmless, the invites' ids are the same.
+        const taken = takenOver(held, nowMs, leaseMs);
+        await writeRecord(taken, 'in-flight');
+        return { outcome: 'claimed', record: taken, resumed: true };
+      });
+    },
+
+    release(record, stored) {
+      return guarded(async () => {
+        if (stored) await writeRecord(record, 'failed');
+        // Nothing of it stored: forgotten, unless another request took it over meanwhile.
+        else await redis.invites_forgetRecord(recordKey(record.id), encodeRecord(record, 'in-flight'));
+      });
+    },
+
+    deliver(invites, keyed) {
       return guarded(async () => {
         const now = clock.now();
         // Issued in one turn: auto-pipelined into one write per node.
@@ -174,16 +246,24 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         )) as [number, ...string[]][];
         const reached: EndpointKey[] = [];
         let dropped = 0;
+        let repeated = 0;
         for (const [index, [droppedHere, ...endpointIds]] of replies.entries()) {
           const invite = invites[index] as Invite;
+          if (droppedHere === -1) {
+            repeated += 1;
+            continue;
+          }
           dropped += droppedHere;
           for (const endpointId of endpointIds) reached.push(endpointKey(invite.invitedUser, endpointId));
           // The index is a hint for the sweep, not part of the invite: it is not awaited (it shares
           // the next write with the wake-up), and a lost entry only delays reclaiming space.
           if (endpointIds.length > 0) indexUser(invite.invitedUser, invite.expiresAtMs).catch(() => {});
         }
+        // Not awaited either: if it is lost, the record stays in flight until its lease runs out,
+        // and a retry then resumes the send and finds every invite stored.
+        if (keyed) writeRecord(keyed.record, 'done').catch(() => {});
         wrote();
-        return { reached, dropped } satisfies DeliveryReceipt;
+        return { reached, dropped, ...(repeated > 0 && { repeated }) } satisfies DeliveryReceipt;
       });
     },
 

@@ -31,6 +31,30 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether `port` can be bound on loopback now. */
+async function bindable(port: number): Promise<boolean> {
+  const server = createServer();
+  // Listeners, not events.once: its promise for 'listening' rejects on 'error'.
+  const outcome = await new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(true));
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1');
+  });
+  if (outcome) {
+    server.close();
+    await once(server, 'close');
+  }
+  return outcome;
+}
+
+/** A free port whose Cluster bus port (port + 10000) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await bindable(port + 10_000))) return port;
+  }
+}
+
 export interface RedisServerOptions {
   /**
    * AOF on, with this fsync policy (`always` for the persistence tests; `everysec`, as the README
@@ -69,7 +93,22 @@ export interface RedisServer {
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   requireRedisServer();
-  const port = options.port ?? (await freePort());
+  // Another process may take a port between its choice and Redis binding it: a chosen port is
+  // tried again (a given one is not).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisServerOn(
+        options.port ?? (options.cluster ? await freeClusterPort() : await freePort()),
+        options,
+      );
+    } catch (error) {
+      const taken = error instanceof Error && error.message.includes('Address already in use');
+      if (!taken || options.port !== undefined || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startRedisServerOn(port: number, options: RedisServerOptions): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'server-invites-redis-'));
   const args = [
     '--port',
@@ -133,7 +172,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     running.kill(signal);
     await exited;
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     url: options.password
