@@ -106,3 +106,12 @@ export async function call(
     ms: performance.now() - started,
   };
 }
+
+/** `call` as tests of one service write it: where, as whom, with which method and body. */
+export function request(url: string, authorization?: string, method = 'GET', body?: unknown): Promise<Reply> {
+  return call(url, {
+    method,
+    ...(authorization !== undefined && { authorization }),
+    ...(body !== undefined && { body }),
+  });
+}

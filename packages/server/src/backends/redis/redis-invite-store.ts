@@ -202,12 +202,15 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         const value = encodeRecord(fresh, 'in-flight');
         // One command in the common case: the record is new.
         const previous = await redis.set(key, value, 'PX', windowMs, 'NX', 'GET');
-        const held = previous === null ? undefined : decodeRecord(record.id, previous);
         if (previous === null) return { outcome: 'claimed', record: fresh, resumed: false };
-        // Past its window by the service's clock (Redis's own expiry may lag): a new send.
+        const held = decodeRecord(record.id, previous);
+        // Past its window by the service's clock (Redis's own expiry may lag): a new send, unless
+        // another request replaced the record first (it sends; this one is told it is in flight).
         if (!held || held.expiresAtMs <= nowMs) {
-          await redis.set(key, value, 'PX', windowMs);
-          return { outcome: 'claimed', record: fresh, resumed: false };
+          const replaced = await redis.set(key, value, 'PX', windowMs, 'GET');
+          return replaced === previous
+            ? { outcome: 'claimed', record: fresh, resumed: false }
+            : { outcome: 'in-progress', retryAfterMs: leaseMs };
         }
         const judged = judgeRecord(held, record, nowMs);
         if (judged.outcome !== 'take-over') return judged;

@@ -9,6 +9,7 @@ import {
   startRedisCluster,
 } from '../../../src/backends/redis/test-servers.ts';
 import { startTestServer, type TestServer } from '../../../src/testing.ts';
+import { request } from '../../support/replica.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const TITLE = 1827805096;
@@ -39,7 +40,7 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     const xuid = String(2_814_613_569_670_000 + i);
     const authorization = await service.userCredential(xuid);
-    const registered = await call(`/users/${xuid}/endpoints/console`, authorization, 'PUT', {
+    const registered = await request(`${service.url}/users/${xuid}/endpoints/console`, authorization, 'PUT', {
       platform: 'Scarlett',
     });
     expect(registered.status).toBe(201);
@@ -66,7 +67,7 @@ describe('the service on a Redis Cluster whose topology changes', () => {
         // Two invitees: one whose slot moves, one whose slot may not.
         const invitees = [moving[n % moving.length], players[(n * 7 + id) % players.length]] as Player[];
         const connectionString = `reshard-${n}`;
-        const reply = await call(`/titles/${TITLE}/invites/server`, game, 'POST', {
+        const reply = await request(`${service.url}/titles/${TITLE}/invites/server`, game, 'POST', {
           invitedUsers: invitees.map((p) => p.xuid),
           sender: String(2_533_274_792_910_000 + n),
           connectionString,
@@ -93,7 +94,10 @@ describe('the service on a Redis Cluster whose topology changes', () => {
     expect(sent).toBeGreaterThanOrEqual(minimum);
     // Every accepted invite arrived, once, wherever its slot went (up to the 100 a user keeps).
     for (const player of players) {
-      const polled = await call(`/users/${player.xuid}/endpoints/console/invites`, player.authorization);
+      const polled = await request(
+        `${service.url}/users/${player.xuid}/endpoints/console/invites`,
+        player.authorization,
+      );
       const delivered = (polled.body as { invites: { connectionString: string }[] }).invites.map(
         (invite) => invite.connectionString,
       );
@@ -108,7 +112,7 @@ describe('the service on a Redis Cluster whose topology changes', () => {
     const [player] = players as [Player];
     const victim = await cluster.masterOf(player.slot);
     const send = (n: number) =>
-      call(`/titles/${TITLE}/invites/server`, game, 'POST', {
+      request(`${service.url}/titles/${TITLE}/invites/server`, game, 'POST', {
         invitedUsers: [player.xuid],
         sender: String(2_533_274_792_920_000 + n),
       });
@@ -157,20 +161,3 @@ describe('the service on a Redis Cluster whose topology changes', () => {
     expect(recoveryMs).toBeLessThan(1000);
   }, 60_000);
 });
-
-async function call(path: string, authorization?: string, method = 'GET', body?: unknown) {
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      ...(authorization && { authorization }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? undefined : (JSON.parse(text) as unknown),
-  };
-}

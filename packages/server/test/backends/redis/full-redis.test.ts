@@ -6,6 +6,7 @@ import { type RedisServer, startRedisServer } from '../../../src/backends/redis/
 import { startTestServer, type TestServer } from '../../../src/testing.ts';
 import { useFakeClock } from '../../support/fake-clock.ts';
 import { sample, scrape } from '../../support/prometheus.ts';
+import { request } from '../../support/replica.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const TITLE = 1827805096;
@@ -42,14 +43,19 @@ describe('the service on a Redis that fills up', () => {
     for (const xuid of invitees) {
       const authorization = await service.userCredential(xuid);
       devices.set(xuid, authorization);
-      const registered = await request(`/users/${xuid}/endpoints/console`, authorization, 'PUT', {
-        platform: 'Scarlett',
-      });
+      const registered = await request(
+        `${service.url}/users/${xuid}/endpoints/console`,
+        authorization,
+        'PUT',
+        {
+          platform: 'Scarlett',
+        },
+      );
       expect(registered.status).toBe(201);
     }
     const game = await service.serviceCredential([TITLE]);
     const send = (i: number) =>
-      request(`/titles/${TITLE}/invites/server`, game, 'POST', {
+      request(`${service.url}/titles/${TITLE}/invites/server`, game, 'POST', {
         invitedUsers: invitees,
         sender: String(2_533_274_792_900_000 + i),
         connectionString: `${i}:`.padEnd(512, 'x'),
@@ -70,19 +76,19 @@ describe('the service on a Redis that fills up', () => {
       debugMessage: expect.stringMatching(/full/),
     });
     expect(refused?.headers.get('retry-after')).toBe('5');
-    await waitFor(async () => (await request('/readyz')).body?.status === 'full');
-    expect((await request('/readyz')).status).toBe(200);
+    await waitFor(async () => (await readiness()).status === 'full');
+    expect((await request(`${service.url}/readyz`)).status).toBe(200);
     expect(sample(await scrape(service.url), 'store_refusing_writes', { store: 'redis' })).toBe(1);
     expect(sample(await scrape(service.url), 'store_reachable', { store: 'redis' })).toBe(1);
     // Devices go on receiving and acknowledging; acknowledging frees their queues' entries.
     for (const [xuid, authorization] of devices) {
-      const polled = await request(`/users/${xuid}/endpoints/console/invites`, authorization);
+      const polled = await request(`${service.url}/users/${xuid}/endpoints/console/invites`, authorization);
       expect(polled.status).toBe(200);
       const invites = (polled.body as { invites: { id: string }[] }).invites;
       expect(invites.length).toBeGreaterThan(0);
       for (const { id } of invites.slice(0, 5)) {
         const acknowledged = await request(
-          `/users/${xuid}/endpoints/console/invites/${id}`,
+          `${service.url}/users/${xuid}/endpoints/console/invites/${id}`,
           authorization,
           'DELETE',
         );
@@ -96,24 +102,12 @@ describe('the service on a Redis that fills up', () => {
     expect(swept.expiredInvites).toBeGreaterThanOrEqual(16 * (sends - 1));
     expect(swept.expiredInvites).toBeLessThan(16 * sends);
     expect((await send(sends)).status).toBe(204);
-    await waitFor(async () => (await request('/readyz')).body?.status === 'ready');
+    await waitFor(async () => (await readiness()).status === 'ready');
     expect(sample(await scrape(service.url), 'store_refusing_writes', { store: 'redis' })).toBe(0);
   }, 30_000);
 });
 
-async function request(path: string, authorization?: string, method = 'GET', body?: unknown) {
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      ...(authorization && { authorization }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown> | undefined,
-  };
+/** What readiness says. */
+async function readiness(): Promise<{ status?: string }> {
+  return ((await request(`${service.url}/readyz`)).body ?? {}) as { status?: string };
 }

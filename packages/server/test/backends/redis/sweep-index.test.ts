@@ -54,16 +54,16 @@ describe('the sweep index', () => {
       maxPendingPerUser: 100,
     });
     const users = Array.from({ length: 200 }, (_, i) => String(2_814_613_569_690_000 + i));
-    for (const xuid of users) {
-      await store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 3600 });
-    }
+    await Promise.all(
+      users.map((xuid) =>
+        store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 3600 }),
+      ),
+    );
     await store.deliver(users.map((xuid, n) => invite(xuid, n)));
     const shards = new Map<string, number>();
-    for (const xuid of users) {
-      const key = sweepIndexKey(xuid);
-      expect(Number(await clustered.zscore(key, xuid))).toBe(NOW + 60_000);
-      shards.set(key, (shards.get(key) ?? 0) + 1);
-    }
+    const scores = await Promise.all(users.map((xuid) => clustered.zscore(sweepIndexKey(xuid), xuid)));
+    expect(scores.map(Number)).toEqual(users.map(() => NOW + 60_000));
+    for (const xuid of users) shards.set(sweepIndexKey(xuid), (shards.get(sweepIndexKey(xuid)) ?? 0) + 1);
     expect(await clustered.exists(LEGACY_SWEEP_INDEX_KEY)).toBe(0);
     expect(shards.size).toBeGreaterThan(SWEEP_INDEX_SHARDS / 2);
     expect(Math.max(...shards.values())).toBeLessThan(users.length / 10);
