@@ -1,7 +1,6 @@
 // The last step of a valid request: the handler for its operationId, called with the request's
 // validated parameters and body, its result written as the contract's response. Callers are
 // admitted to it within their in-flight limit.
-
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OperationId } from '@server-invites/types';
 import type { Request, RequestHandler, Response } from 'express';

@@ -3,7 +3,8 @@
 //
 // Failure is bounded: every command fails after `commandTimeoutMs`, and while the connection is
 // down commands fail at once instead of queueing (`enableOfflineQueue: false`), so a request gets
-// a 503 in that time rather than hanging. The clients reconnect by themselves, forever, every
+// a 503 in that time rather than hanging (and a request's calls together have one deadline as
+// long: invites/store-deadline.ts). The clients reconnect by themselves, forever, every
 // 100 ms to 1 s; nothing has to restart when Redis comes back. A probe says whether Redis answers
 // and whether it takes writes (readiness and metrics read it).
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
@@ -23,7 +24,8 @@ export interface RedisConnection {
   subscriber: RedisClient;
   /**
    * `ok` while both connections are up and every master answered the last probe in time;
-   * `full` when one refused it for lack of memory (maxmemory, noeviction); else `unavailable`.
+   * `full` when one is over maxmemory (noeviction: it refuses writes), or a write was just refused
+   * for lack of memory; else `unavailable`.
    */
   state(): DependencyState;
   /**
@@ -126,7 +128,7 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
       },
     };
     client = new Cluster(target.nodes, options);
-    subscriber = new Cluster(target.nodes, options);
+    subscriber = new Cluster(target.nodes, { ...options });
   }
 
   // Before the client sends anything (see invite-scripts.ts).

@@ -1,11 +1,12 @@
 // The SQLite invite store's tables, created on a new file and brought up to date on an old one.
 //
-// Version 2 (and 3, which adds the idempotency records). An endpoint's queue is not stored row by row: it is its user's invites sent after it
-// registered (seq > `queued_after`) that it has not acknowledged. A send then writes one row per
-// invitee, whatever their endpoints, into a table with one index besides its key. Invite seqs are
-// handed out by the store after the greatest of the invites', the queue starts and
-// `store_state.last_seq` (written by each sweep), so that they keep increasing for the life of the
-// file, even after every invite has been swept: a seq at or below a queue start would be lost.
+// Version 2 (and 3, which adds the idempotency records). An endpoint's queue is not stored row by
+// row: it is its user's invites sent after it registered (seq > `queued_after`) that it has not
+// acknowledged. A send then writes one row per invitee, whatever their endpoints, into a table
+// with one index besides its key. Invite seqs are handed out by the store after the greatest of
+// the invites', the queue starts and `store_state.last_seq` (written by each sweep), so that they
+// keep increasing for the life of the file, even after every invite has been swept: a seq at or
+// below a queue start would be lost.
 import type { DatabaseSync } from 'node:sqlite';
 
 export const SCHEMA_VERSION = 3;
