@@ -4,7 +4,10 @@ Each hook adapts Schemathesis to something the contract states but cannot expres
 none of them hides a response from a check.
 """
 
+import json
 import os
+import re
+import uuid
 
 import schemathesis
 from schemathesis.core import media_types
@@ -19,6 +22,8 @@ USER_XUID = os.environ["ST_USER_XUID"]
 USER_OPERATIONS = {"registerEndpoint", "unregisterEndpoint", "receiveInvites", "acknowledgeInvite"}
 # "server", "server-on-redis" or "mock": what the requests reach.
 TARGET = os.environ["ST_TARGET"]
+# The body each Idempotency-Key of a positive send was first sent with.
+BODY_OF_KEY = {}
 
 
 @schemathesis.deserializer(*media_types.YAML_MEDIA_TYPES)
@@ -49,16 +54,37 @@ def filter_case(ctx, case):
 
 
 def prism_can_answer(case):
-    """The mock only: leaves out the one kind of request that Prism 5.16 answers differently; the
+    """The mock only: leaves out the two kinds of request that Prism 5.16 answers differently; the
     server gets every one of them. A header or query parameter sent empty is taken for absent, so an
-    empty X-Request-Id or waitSeconds is not rejected, as the conformance suite declares. (Prism is
-    patched, packages/mock/patches, so that JSON that does not parse and property names beyond
-    Latin-1 get their 400 instead of no answer or a crash: those are sent to the mock too.)
+    empty X-Request-Id or waitSeconds is not rejected; and an integer path parameter is read with
+    JavaScript's Number(), so a title id of blanks (Number(" ") is 0), padded with blanks or written
+    in hex passes: both as the conformance suite declares. (Prism is patched,
+    packages/mock/patches, so that JSON that does not parse and property names beyond Latin-1 get
+    their 400 instead of no answer or a crash: those are sent to the mock too.)
     """
     for values in (case.headers, case.query):
         if values and any(value == "" for value in values.values()):
             return False
+    title_id = (case.path_parameters or {}).get("titleId")
+    if isinstance(title_id, str) and javascript_number(title_id) is not None:
+        return False
     return True
+
+
+# What JavaScript's Number() reads as a number: blanks (0), or a numeric literal between blanks.
+JS_NUMBER = re.compile(
+    r"[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|infinity)|0x[0-9a-f]+|0b[01]+|0o[0-7]+",
+    re.IGNORECASE,
+)
+
+
+def javascript_number(text):
+    """The number JavaScript's Number() makes of `text` (as text), or None when it makes NaN."""
+    stripped = text.strip(" \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                          "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+    if stripped == "":
+        return "0"
+    return stripped if JS_NUMBER.fullmatch(stripped) else None
 
 
 @schemathesis.hook
@@ -71,13 +97,23 @@ def before_call(ctx, case, kwargs):
 
     A positive receiveInvites long poll (waitSeconds up to 30) on a registered endpoint waits its
     full time for an invite that never comes; it is sent with waitSeconds=0 (the conformance suite
-    tests the long poll)."""
+    tests the long poll).
+
+    A positive send whose Idempotency-Key was generated before for another body is answered 422
+    IdempotencyKeyReused, as the contract says (a key names one send): valid data rejected only
+    because of what came before it. Such a send gets a key of its own instead; a key sent again
+    with its first body is kept (the service answers it as the first)."""
     meta = case.meta
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return
     operation_id = case.operation.definition.raw.get("operationId")
     if operation_id == "sendServerInvite":
         case.path_parameters = {**(case.path_parameters or {}), "titleId": TITLE_ID}
+        key = (case.headers or {}).get("Idempotency-Key")
+        if key is not None:
+            body = json.dumps(case.body, sort_keys=True)
+            if BODY_OF_KEY.setdefault(key.strip('"'), body) != body:
+                case.headers = {**case.headers, "Idempotency-Key": f'"{uuid.uuid4()}"'}
     elif operation_id in USER_OPERATIONS:
         case.path_parameters = {**(case.path_parameters or {}), "xuid": USER_XUID}
         if operation_id == "receiveInvites" and case.query and "waitSeconds" in case.query:
