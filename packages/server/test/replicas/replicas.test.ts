@@ -19,7 +19,7 @@ const COMMAND_TIMEOUT_MS = 500;
  * A request's Redis work, all its calls together, answers or fails within the command timeout
  * and this much more (the answer's own way back, a busy event loop).
  */
-const DEADLINE_MARGIN_MS = 250;
+const DEADLINE_MARGIN_MS = 300;
 const packageDir = join(import.meta.dirname, '..', '..');
 let bundleDir: string;
 let redis: RedisServer;
