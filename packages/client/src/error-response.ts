@@ -3,6 +3,8 @@ import {
   type ApiErrorDetails,
   AuthenticationError,
   AuthorizationError,
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
@@ -22,8 +24,10 @@ const CONTRACT_CODE_BY_STATUS: Readonly<Record<number, string>> = {
   401: 'AuthenticationError',
   404: 'NotFound',
   405: 'MethodNotAllowed',
+  409: 'IdempotencyKeyInProgress',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
+  422: 'IdempotencyKeyReused',
   429: 'Throttled',
   500: 'InternalServerError',
   503: 'ServiceUnavailable',
@@ -61,10 +65,14 @@ export async function errorFromResponse(response: Response, nowMs: number): Prom
       return new NotFoundError(common);
     case 405:
       return new MethodNotAllowedError(common);
+    case 409:
+      return new IdempotencyKeyInProgressError({ ...common, retryAfterMs });
     case 413:
       return new PayloadTooLargeError(common);
     case 415:
       return new UnsupportedMediaTypeError(common);
+    case 422:
+      return new IdempotencyKeyReusedError(common);
     case 429: {
       const throttledEntity = parseThrottledEntity(body);
       return new ThrottledError({

@@ -96,6 +96,29 @@ export class UnsupportedMediaTypeError extends ApiError {
   override readonly name: string = 'UnsupportedMediaTypeError';
 }
 
+/**
+ * 409 `IdempotencyKeyInProgress`: an earlier attempt of this send (same `Idempotency-Key`) is
+ * still being answered. Retried after `Retry-After`: the retry then gets that attempt's answer.
+ */
+export class IdempotencyKeyInProgressError extends ApiError {
+  override readonly name: string = 'IdempotencyKeyInProgressError';
+  /** How long the server asked to wait (`Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(details: ApiErrorDetails & { readonly retryAfterMs: number | undefined }) {
+    super(details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/**
+ * 422 `IdempotencyKeyReused`: the `Idempotency-Key` was used for a send with another body. Never
+ * retried: a new send needs a new key (the client makes one per call unless given one).
+ */
+export class IdempotencyKeyReusedError extends ApiError {
+  override readonly name: string = 'IdempotencyKeyReusedError';
+}
+
 /** 429: throttled. Thrown once retries are exhausted, or when the wait asked for is too long. */
 export class ThrottledError extends ApiError {
   override readonly name: string = 'ThrottledError';
@@ -117,8 +140,8 @@ export class ThrottledError extends ApiError {
 }
 
 /**
- * 5xx. Sending an invite retries only 503 by default: after any other, the invite may have been
- * sent. The receiver's operations, which are idempotent, retry every 5xx.
+ * 5xx. Retried: a send carries an `Idempotency-Key`, so a retry never invites twice, and the
+ * receiver's operations are idempotent.
  */
 export class ServerError extends ApiError {
   override readonly name: string = 'ServerError';
@@ -136,7 +159,8 @@ export class NetworkError extends InvitesClientError {
   override readonly name: string = 'NetworkError';
   /**
    * `false` only when the failure proves the request never left (connection refused, name not
-   * resolved): such failures are retried. Otherwise the invite may have been sent.
+   * resolved). Otherwise the server may have acted on it (for a send: the invite may have been
+   * sent, which its `Idempotency-Key` makes safe to retry).
    */
   readonly mayHaveReachedServer: boolean;
   /** The system error code when the platform gives one (Node does: `ECONNREFUSED`, ...). */

@@ -18,6 +18,8 @@ export {
   AuthenticationError,
   AuthorizationError,
   type ErrorDetails,
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
   InvitesClientError,
   MethodNotAllowedError,
   NetworkError,

@@ -1,4 +1,11 @@
-import { ApiError, type InvitesClientError, NetworkError, ServerError, ThrottledError } from './errors.js';
+import {
+  ApiError,
+  IdempotencyKeyInProgressError,
+  type InvitesClientError,
+  NetworkError,
+  ServerError,
+  ThrottledError,
+} from './errors.js';
 
 export interface RetryOptions {
   /** Requests per call, the first included: `1` turns retries off. Default 3. */
@@ -13,10 +20,10 @@ export interface RetryOptions {
   /** The first wait of the exponential backoff used when the server gives no `Retry-After`. Default 500. */
   readonly baseDelayMs?: number;
   /**
-   * Also retry failures after which the invite may already have been sent: 5xx other than 503,
-   * and network failures other than a refused connection or an unresolved name. Sending an
-   * invite is not idempotent, so opting in means an invitee may get an invite twice.
-   * Default false. The receiver's operations are idempotent and retry these failures anyway.
+   * Also retry failures after which the server may have acted, for operations that are not
+   * idempotent. Every operation of this client is (a send carries an `Idempotency-Key`, so its
+   * retry never invites twice), so these failures are retried whatever this says.
+   * @deprecated No effect since sends carry an `Idempotency-Key`; kept so that code setting it compiles.
    */
   readonly retryWhenDeliveryUnknown?: boolean;
 }
@@ -66,7 +73,11 @@ export function retryDelay(
 ): number | undefined {
   if (attempt >= policy.maxAttempts || !isRetryable(error, policy, idempotent)) return undefined;
   const retryAfterMs =
-    error instanceof ThrottledError || error instanceof ServerError ? error.retryAfterMs : undefined;
+    error instanceof ThrottledError ||
+    error instanceof ServerError ||
+    error instanceof IdempotencyKeyInProgressError
+      ? error.retryAfterMs
+      : undefined;
   if (retryAfterMs !== undefined) {
     if (retryAfterMs > policy.maxDelayMs) return undefined;
     // Never earlier than asked: the jitter only ever adds to the server's wait.
@@ -85,6 +96,8 @@ export function backoffDelay(step: number, policy: RetryPolicy, random: () => nu
 function isRetryable(error: InvitesClientError, policy: RetryPolicy, idempotent: boolean): boolean {
   const repeatable = idempotent || policy.retryWhenDeliveryUnknown;
   if (error instanceof ThrottledError) return true;
+  // The earlier attempt is still being answered: the retry gets its answer.
+  if (error instanceof IdempotencyKeyInProgressError) return true;
   if (error instanceof NetworkError) return !error.mayHaveReachedServer || repeatable;
   if (error instanceof ServerError) return error.status === 503 || repeatable;
   // 408: the server gave up before it had read the whole request, so it acted on none of it.

@@ -4,6 +4,8 @@ import {
   ApiError,
   AuthenticationError,
   AuthorizationError,
+  IdempotencyKeyInProgressError,
+  IdempotencyKeyReusedError,
   InvitesClientError,
   MethodNotAllowedError,
   NetworkError,
@@ -64,6 +66,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const authorizationsSent = (fetch: FakeFetch) => fetch.requests.map((r) => r.headers.get('Authorization'));
+const keysSent = (fetch: FakeFetch) => fetch.requests.map((r) => r.headers.get('Idempotency-Key'));
+/** A random UUID (version 4), quoted as the draft's Structured Field string. */
+const KEY_HEADER = /^"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"$/;
 
 describe('sendServerInvite, when a 2xx is not the documented 204 without a body', () => {
   it.each([
@@ -115,6 +120,7 @@ describe('sendServerInvite, when the server accepts the invite', () => {
       authorization: CREDENTIAL,
       'content-type': 'application/json',
       'x-xbl-contract-version': '1',
+      'idempotency-key': expect.stringMatching(KEY_HEADER),
     });
   });
 
@@ -331,29 +337,24 @@ describe('sendServerInvite retries', () => {
   });
 
   it.each([
-    ['a 500', failed(500, 'InternalServerError'), ServerError],
-    ['a 502', reply.text(502, 'Bad Gateway'), ServerError],
-    ['a reset connection', fetchFailure('ECONNRESET'), NetworkError],
-    ["a browser's opaque network failure", new TypeError('Failed to fetch'), NetworkError],
-  ])('does not retry %s, after which the invite may have been sent', async (_, answer, type) => {
-    const { fetch, send } = setup([answer, reply.noContent()]);
-
-    await expect(send()).rejects.toBeInstanceOf(type);
-
-    expect(fetch.requests).toHaveLength(1);
-  });
-
-  it.each([
     ['a 500', failed(500, 'InternalServerError')],
+    ['a 502', reply.text(502, 'Bad Gateway')],
     ['a 504', reply.text(504, 'Gateway Timeout')],
     ['a reset connection', fetchFailure('ECONNRESET')],
-  ])('retries %s when the caller opts in with retryWhenDeliveryUnknown', async (_, answer) => {
-    const { fetch, send } = setup([answer, reply.noContent()], { retry: { retryWhenDeliveryUnknown: true } });
+    ["a browser's opaque network failure", new TypeError('Failed to fetch')],
+  ])(
+    'retries %s, after which the invite may have been sent, with the same Idempotency-Key',
+    async (_, answer) => {
+      const { fetch, send } = setup([answer, reply.noContent()]);
 
-    await send();
+      await send();
 
-    expect(fetch.requests).toHaveLength(2);
-  });
+      expect(fetch.requests).toHaveLength(2);
+      const [first, second] = keysSent(fetch);
+      expect(first).toMatch(KEY_HEADER);
+      expect(second).toBe(first);
+    },
+  );
 
   it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])(
     'retries a network failure that proves the request was never sent (%s)',
@@ -383,6 +384,76 @@ describe('sendServerInvite retries', () => {
       requestId: REQUEST_ID,
       cause: refused,
     });
+  });
+});
+
+describe('sendServerInvite with an Idempotency-Key', () => {
+  it('sends a key of its own with every call, another for each call', async () => {
+    const { fetch, send } = setup([reply.noContent(), reply.noContent()]);
+
+    await send();
+    await send();
+
+    const [first, second] = keysSent(fetch);
+    expect(first).toMatch(KEY_HEADER);
+    expect(second).toMatch(KEY_HEADER);
+    expect(second).not.toBe(first);
+  });
+
+  it("sends the caller's key, quoted, with every attempt", async () => {
+    const { fetch, clock, client } = setup([failed(503, 'ServiceUnavailable'), reply.noContent()]);
+
+    await clock.settle(
+      client.sendServerInvite(TITLE_ID, INVITE, { idempotencyKey: 'match-7f3a9c:invite-1' }),
+    );
+
+    expect(keysSent(fetch)).toEqual(['"match-7f3a9c:invite-1"', '"match-7f3a9c:invite-1"']);
+  });
+
+  it.each([
+    ['an empty key', ''],
+    ['a key with a space', 'two words'],
+    ['a key of 256 characters', 'k'.repeat(256)],
+    ['a quoted key (the client quotes it)', '"quoted"'],
+  ])('rejects %s with a TypeError, sending nothing', async (_, idempotencyKey) => {
+    const { fetch, client } = setup([]);
+
+    await expect(client.sendServerInvite(TITLE_ID, INVITE, { idempotencyKey })).rejects.toThrow(TypeError);
+
+    expect(fetch.requests).toEqual([]);
+  });
+
+  it('waits Retry-After after a 409 (an earlier attempt still in flight), then gets its answer with the same key', async () => {
+    const { fetch, clock, send } = setup([
+      failed(409, 'IdempotencyKeyInProgress', { 'Retry-After': '2' }),
+      reply.noContent(),
+    ]);
+
+    await send();
+
+    expect(clock.sleeps).toEqual([2500]);
+    const [first, second] = keysSent(fetch);
+    expect(second).toBe(first);
+  });
+
+  it('rejects a 422 (the key was used for another invite) with an IdempotencyKeyReusedError, without retrying', async () => {
+    const { fetch, send } = setup([failed(422, 'IdempotencyKeyReused'), reply.noContent()]);
+
+    const error = await rejection(send());
+
+    expect(error).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(error).toMatchObject({ status: 422, errorCode: 'IdempotencyKeyReused' });
+    expect(fetch.requests).toHaveLength(1);
+  });
+
+  it('rejects a 409 that outlasts the attempts with an IdempotencyKeyInProgressError and its wait', async () => {
+    const busy = failed(409, 'IdempotencyKeyInProgress', { 'Retry-After': '1' });
+    const { send } = setup([busy, busy, busy]);
+
+    const error = await rejection(send());
+
+    expect(error).toBeInstanceOf(IdempotencyKeyInProgressError);
+    expect(error).toMatchObject({ status: 409, retryAfterMs: 1000 });
   });
 });
 

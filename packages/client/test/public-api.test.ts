@@ -20,6 +20,8 @@ describe('the package entry point', () => {
       'DEFAULT_RETRY_POLICY',
       'DEFAULT_TIMEOUT_MS',
       'ErrorCode',
+      'IdempotencyKeyInProgressError',
+      'IdempotencyKeyReusedError',
       'InvitesClientError',
       'LimitType',
       'MethodNotAllowedError',

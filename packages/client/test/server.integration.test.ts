@@ -45,6 +45,42 @@ describe('the client against the real server', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('retries a send whose response was lost, and the server delivers it once: the retry carries the same Idempotency-Key', async () => {
+    const receiver = '2814613569649001';
+    const device = await server.userCredential(receiver);
+    const registered = await fetch(`${server.url}/users/${receiver}/endpoints/console`, {
+      method: 'PUT',
+      headers: { authorization: device, 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'Scarlett' }),
+    });
+    expect(registered.status).toBe(201);
+    let attempts = 0;
+    const client = clientFor({
+      clock: instantClock(),
+      timeoutMs: Number.POSITIVE_INFINITY,
+      // The first attempt reaches the server, which sends the invite; its answer is lost on the way back.
+      fetch: async (input, init) => {
+        attempts += 1;
+        const response = await fetch(input, init);
+        if (attempts > 1) return response;
+        await response.arrayBuffer();
+        throw Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+        });
+      },
+    });
+
+    await client.sendServerInvite(TITLE_ID, {
+      invitedUsers: [receiver],
+      sender: sender(),
+      connectionString: 'sent once',
+    });
+
+    expect(attempts).toBe(2);
+    const pending = await server.invites.pending(receiver, 'console');
+    expect(pending?.map((invite) => invite.connectionString)).toEqual(['sent once']);
+  });
+
   it('rejects an out-of-range sender XUID with a RequestValidationError carrying the request id it sent', async () => {
     const error = await clientFor()
       .sendServerInvite(

@@ -2,7 +2,7 @@
 // status on time, with a JSON body (an ErrorResponse where it is an error), and no request the
 // contract allows is refused: the extremes of every string (longest, widest characters, astral
 // characters, controls), lone surrogates, huge and deep JSON, attacker-chosen names that must not
-// be echoed, wrong media types, traversal under /docs, an invalid X-Request-Id, and HTTP that fetch
+// be echoed, wrong media types, traversal under /docs, an invalid X-Request-Id or Idempotency-Key, and HTTP that fetch
 // cannot send (sent over a raw socket): oversized headers, Content-Length with Transfer-Encoding, a
 // declared body that never comes, malformed lines.
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
@@ -344,6 +344,26 @@ export const hostileCases: ConformanceCase[] = [
     title: 'answers a request with an invalid X-Request-Id, under an id of its own (as the README promises)',
     request: invite(valid, { headers: { 'x-request-id': 'two words' } }),
     expect: accepted,
+  },
+
+  // Idempotency keys: bounded, never echoed
+  {
+    title: 'rejects an Idempotency-Key of 8 KiB with 400, without echoing it',
+    request: invite(valid, { headers: { 'idempotency-key': `"${'attacker-key'.repeat(683)}"` } }),
+    expect: { ...invalid, bodyExcludes: ['attacker-keyattacker-keyattacker-key'] },
+  },
+  {
+    title: 'rejects an Idempotency-Key of CJK characters (raw UTF-8 bytes) with 400',
+    request: wireInvite(
+      [
+        'Content-Type: application/json',
+        `Content-Length: ${validJson.length}`,
+        'Idempotency-Key: "邀请-键"',
+        'Connection: close',
+      ],
+      validJson,
+    ),
+    expect: invalid,
   },
 
   // HTTP that fetch cannot send (raw socket)

@@ -6,6 +6,7 @@ import { invite } from './common.ts';
 import { credentialCases } from './credentials.ts';
 import { degradedCases } from './degraded.ts';
 import { deliveryCases } from './delivery.ts';
+import { idempotencyCases } from './idempotency.ts';
 import { probeCases } from './probes.ts';
 import { sendServerInviteCases } from './send-server-invite.ts';
 import { streamCases } from './stream.ts';
@@ -31,6 +32,7 @@ export function allCases(contract: Contract): ConformanceCase[] {
   return [
     ...exampleCases(contract),
     ...sendServerInviteCases,
+    ...idempotencyCases,
     ...credentialCases,
     ...throttlingCases,
     ...capacityCases,

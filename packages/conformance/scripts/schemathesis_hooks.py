@@ -4,7 +4,9 @@ Each hook adapts Schemathesis to something the contract states but cannot expres
 none of them hides a response from a check.
 """
 
+import json
 import os
+import uuid
 
 import schemathesis
 from schemathesis.core import media_types
@@ -17,6 +19,8 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 TITLE_ID = int(os.environ["ST_TITLE_ID"])
 USER_XUID = os.environ["ST_USER_XUID"]
 USER_OPERATIONS = {"registerEndpoint", "unregisterEndpoint", "receiveInvites", "acknowledgeInvite"}
+# The body each Idempotency-Key of a positive send was first sent with.
+BODY_OF_KEY = {}
 
 
 @schemathesis.deserializer(*media_types.YAML_MEDIA_TYPES)
@@ -54,13 +58,23 @@ def before_call(ctx, case, kwargs):
 
     A positive receiveInvites long poll (waitSeconds up to 30) on a registered endpoint waits its
     full time for an invite that never comes; it is sent with waitSeconds=0 (the conformance suite
-    tests the long poll)."""
+    tests the long poll).
+
+    A positive send whose Idempotency-Key was generated before for another body is answered 422
+    IdempotencyKeyReused, as the contract says (a key names one send): valid data rejected only
+    because of what came before it. Such a send gets a key of its own instead; a key sent again
+    with its first body is kept (the service answers it as the first)."""
     meta = case.meta
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return
     operation_id = case.operation.definition.raw.get("operationId")
     if operation_id == "sendServerInvite":
         case.path_parameters = {**(case.path_parameters or {}), "titleId": TITLE_ID}
+        key = (case.headers or {}).get("Idempotency-Key")
+        if key is not None:
+            body = json.dumps(case.body, sort_keys=True)
+            if BODY_OF_KEY.setdefault(key.strip('"'), body) != body:
+                case.headers = {**case.headers, "Idempotency-Key": f'"{uuid.uuid4()}"'}
     elif operation_id in USER_OPERATIONS:
         case.path_parameters = {**(case.path_parameters or {}), "xuid": USER_XUID}
         if operation_id == "receiveInvites" and case.query and "waitSeconds" in case.query:

@@ -89,6 +89,12 @@ export interface SetupStep {
   /** Leave the request in flight while the case's request is sent; aborted afterwards. */
   inFlight?: true;
   /**
+   * With `inFlight`: the target holds this request in flight itself, and the case's request is
+   * sent once it says it does (TargetInstance.heldRequests), not before. A send whose connection
+   * string is HELD_CONNECTION_STRING is held so by the server's instances until they stop.
+   */
+  heldByTarget?: true;
+  /**
    * A value the server chose (an invite's id) that a later request needs: read from this step's
    * JSON response at `pointer` (RFC 6901), it replaces `placeholder` in the paths of the later
    * steps and of the case's request. The placeholder is itself a valid value, so that the case
@@ -123,3 +129,6 @@ export interface ConformanceCase {
   /** Targets that cannot honour `expect`: what they do instead, and why. */
   exceptions?: Partial<Record<TargetName, TargetException>>;
 }
+
+/** The connection string of a send the server's instances hold in flight until they stop. */
+export const HELD_CONNECTION_STRING = 'conformance: held in flight until the suite ends';

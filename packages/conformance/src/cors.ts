@@ -4,14 +4,16 @@
 import type { OperationSpec } from './contract.ts';
 
 /**
- * The request headers a page's script sends: the four the client sends, and Prefer, which the mock
- * README teaches (a page written against the mock keeps it).
+ * The request headers a page's script sends: the five the client sends (Last-Event-ID too, to resume
+ * a stream), and Prefer, which the mock README teaches (a page written against the mock keeps it).
  */
 export const corsRequestHeaders = [
   'authorization',
   'content-type',
   'x-request-id',
   'x-xbl-contract-version',
+  'idempotency-key',
+  'last-event-id',
   'prefer',
 ];
 /**

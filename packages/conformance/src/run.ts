@@ -57,6 +57,8 @@ export async function runCase(
   const problems: string[] = [];
   // Requests left in flight by setup steps (a long poll holding the caller's only slot).
   const holds: Hold[] = [];
+  /** How many of them are long polls, which the instance counts as waiting devices. */
+  let waitingHolds = 0;
   // Placeholders in paths, and the values earlier setup steps read from their responses.
   const captured = new Map<string, string>();
   const buildFilled = (request: CaseRequest) => build(instance, withCaptured(request, captured));
@@ -67,11 +69,26 @@ export async function runCase(
       for (let round = 0; round < times; round++) {
         const label = `setup step ${index + 1}${times > 1 ? ` (${round + 1} of ${times})` : ''}`;
         if (step.inFlight) {
-          // Each hold starts once the previous case's holds have left the instance, and the case
-          // goes on once the instance counts this one (a state it reports, never a time).
-          if (instance.waitingDevices) await until(() => instance.waitingDevices?.() === holds.length);
+          // A long poll left in flight starts once the previous case's have left the instance, and
+          // the case goes on once the instance counts it (a state it reports, never a time).
+          const waits = stepRequest.path.includes('waitSeconds=') && instance.waitingDevices;
+          if (waits) await until(() => instance.waitingDevices?.() === waitingHolds);
+          const heldBefore = instance.heldRequests?.() ?? 0;
           holds.push(hold(instance.url, stepRequest));
-          if (instance.waitingDevices) await until(() => instance.waitingDevices?.() === holds.length);
+          if (waits) {
+            waitingHolds += 1;
+            await until(() => instance.waitingDevices?.() === waitingHolds);
+          }
+          // A target that holds it says so once the request is in its hands (bounded, no sleeping).
+          if (step.heldByTarget && instance.heldRequests) {
+            for (let turn = 0; instance.heldRequests() === heldBefore; turn++) {
+              if (turn === maxRetries * 100) {
+                problems.push(`${label}: the target never held the request in flight`);
+                break;
+              }
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }
           continue;
         }
         const { response, problems: stepProblems } = await exchange(contract, instance, stepRequest);

@@ -7,9 +7,10 @@
 //   Redis (a real redis-server per instance, so that the instances' rate windows stay apart).
 // - mock: `prism mock` on the spec, serving its examples.
 import { type PrismInstance, startMock, startValidatingProxy } from '@server-invites/mock';
+import type { Overrides } from '@server-invites/server';
 import { startTestServer, type TestServer } from '@server-invites/server/testing';
 import { type RedisServer, startRedisServer } from '@server-invites/server/testing/redis';
-import type { Credential, TargetName } from './case.ts';
+import { type Credential, HELD_CONNECTION_STRING, type TargetName } from './case.ts';
 
 export interface Limits {
   burst: { limit: number; windowSeconds: number };
@@ -64,6 +65,11 @@ export interface TargetInstance {
    * are counted before the case's request is sent. Undefined where the target keeps no state.
    */
   waitingDevices?(): number;
+  /**
+   * How many sends it holds in flight on purpose now (those whose connection string is
+   * HELD_CONNECTION_STRING); absent for a target that holds none (the mock answers at once).
+   */
+  heldRequests?(): number;
 }
 
 export interface Target {
@@ -107,7 +113,12 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
   const servers: TestServer[] = [];
   const proxies: PrismInstance[] = [];
   const redisServers: RedisServer[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const closeAll = async () => {
+    release();
     await Promise.allSettled(proxies.map((proxy) => proxy.close()));
     await Promise.allSettled(servers.map((server) => server.close()));
     await Promise.allSettled(redisServers.map((redis) => redis.remove()));
@@ -123,7 +134,21 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
     if (degraded) env.METRICS_ENABLED = 'false';
     if (limits.waitingDevices !== undefined) env.MAX_WAITING_DEVICES = String(limits.waitingDevices);
     if (limits.endpointsPerUser !== undefined) env.MAX_ENDPOINTS_PER_USER = String(limits.endpointsPerUser);
-    const server = await startTestServer({ throttle: limits, env });
+    // Sends are delivered by the instance's own store, except one case's, held in flight (so
+    // that a retry of it meets it there) until the suite ends.
+    let running: TestServer | undefined;
+    let held = 0;
+    const delivery: NonNullable<Overrides['delivery']> = {
+      async deliver(invites, keyed) {
+        if (invites.some((invite) => invite.connectionString === HELD_CONNECTION_STRING)) {
+          held += 1;
+          await released;
+        }
+        return (running as TestServer).deps.backend.store.deliver(invites, keyed);
+      },
+    };
+    const server = await startTestServer({ throttle: limits, env, overrides: { delivery } });
+    running = server;
     servers.push(server);
     // Stopped once the instance runs on it: every request that needs the store meets the outage.
     if (degraded) await redis?.stop();
@@ -131,7 +156,7 @@ export async function startServerTarget(store: 'sqlite' | 'redis' = 'sqlite'): P
       serverCredential(server, credential),
     );
     proxies.push(...proxied.proxies);
-    return { ...proxied.instance, waitingDevices: () => server.deps.room.size };
+    return { ...proxied.instance, waitingDevices: () => server.deps.room.size, heldRequests: () => held };
   };
   const started = await Promise.allSettled([
     start(raisedLimits),

@@ -83,6 +83,7 @@ describe('browserAccess (what a page on another origin may send and read)', () =
       'Content-Type',
       'x-xbl-contract-version',
       'X-Request-Id',
+      'Idempotency-Key',
       'Last-Event-ID',
       'Prefer',
     ]);

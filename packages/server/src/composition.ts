@@ -14,6 +14,7 @@ import type { InviteDelivery, InviteStore } from './invites/delivery.ts';
 import { createEndpoints } from './invites/endpoints.ts';
 import { createInviteStreams } from './invites/invite-streams.ts';
 import { createSendServerInvite } from './invites/send-server-invite.ts';
+import { noStoreDeadline, storeDeadline } from './invites/store-deadline.ts';
 import { createWaitingRoom, type WaitingRoom } from './invites/waiting-room.ts';
 import type { WakeUps } from './invites/wake-ups.ts';
 import { createLifecycle } from './lifecycle.ts';
@@ -93,6 +94,9 @@ export async function buildDependencies(
   wakeUps.listen((keys) => room.wake(keys));
   const streams = createInviteStreams({ inbox: store, room, clock, ...config.invites.stream });
   metrics.holding('streams', () => streams.size);
+  const { dependency } = backend;
+  if (dependency) metrics.watchStore(backend.kind, () => dependency.state());
+  const deadline = backend.deadlineMs === undefined ? noStoreDeadline : storeDeadline(backend.deadlineMs);
   const authenticator = createAuthenticator({
     key: await loadVerificationKey(config.auth.keys),
     issuer: config.auth.issuer,
@@ -108,6 +112,7 @@ export async function buildDependencies(
         { name: 'sustain', ...config.throttle.sustain },
       ],
       overrides.limiterFactory ?? backend.limiters,
+      backend.failure,
     ),
     instrumentRateLimiter,
   );
@@ -135,13 +140,23 @@ export async function buildDependencies(
         : store,
       wakeUps,
       clock,
+      deadline,
       inviteTtlSeconds: config.invites.ttlSeconds,
+      idempotency: {
+        claim: (record, timing) => store.claim(record, timing),
+        release: (record, stored) => store.release(record, stored),
+        windowMs: config.invites.idempotencyWindowSeconds * 1000,
+        // A request answers within its deadline; what it sent last may take as long again to
+        // settle. Past that, a retry may take the send over (and finds what it stored).
+        leaseMs: 2 * (backend.deadlineMs ?? 1000),
+      },
     }),
     endpoints: createEndpoints({
       inbox: store,
       room,
       defaultEndpointTtlSeconds: config.invites.defaultEndpointTtlSeconds,
       maxEndpointsPerUser: config.invites.maxEndpointsPerUser,
+      deadline,
     }),
     streams,
     lifecycle: createLifecycle(backend.dependency),

@@ -41,6 +41,14 @@ const environmentSchema = z
     // At most 100: the contract bounds an endpoint's InviteList at 100 items.
     INVITE_MAX_PENDING_PER_USER: z.coerce.number().int().min(1).max(100).default(100),
     ENDPOINT_TTL_SECONDS: seconds(30 * 86_400, 30 * 86_400),
+    // How long a send's Idempotency-Key is remembered (the draft suggests 24 hours): a retry
+    // within it gets the first answer; each keyed send holds a record (~200 bytes) that long.
+    IDEMPOTENCY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(86_400),
     DATA_DIR: z.string().min(1).default('.data'),
 
     HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
@@ -52,7 +60,8 @@ const environmentSchema = z
     MAX_WAITING_DEVICES: z.coerce.number().int().min(1).max(10_000_000).optional(),
     MAX_PIPELINED_REQUESTS: z.coerce.number().int().min(1).max(1024).default(16),
     MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).max(1_073_741_824).default(16_777_216),
-    STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
+    // At most 25: the contract promises clients a heartbeat at least every 25 seconds.
+    STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(25).default(25),
     STREAM_MAX_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
     MAX_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_ENDPOINTS_PER_USER),
 
@@ -194,6 +203,7 @@ const configSchema = environmentSchema.transform((e) => {
       stream: { heartbeatSeconds: e.STREAM_HEARTBEAT_SECONDS, maxSeconds: e.STREAM_MAX_SECONDS },
       /** Live endpoints one user may have; registering another is refused (409). */
       maxEndpointsPerUser: e.MAX_ENDPOINTS_PER_USER,
+      idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
       /** The SQLite file, or `:memory:`. */
       storePath: e.DATA_DIR === ':memory:' ? ':memory:' : resolve(e.DATA_DIR, 'invites.sqlite'),
     },

@@ -206,7 +206,7 @@ describe('loadConfig, capacity', () => {
     ['MAX_PIPELINED_REQUESTS', '1025'],
     ['MAX_BODY_BYTES_IN_FLIGHT', '1023'],
     ['STREAM_HEARTBEAT_SECONDS', '0'],
-    ['STREAM_HEARTBEAT_SECONDS', '301'],
+    ['STREAM_HEARTBEAT_SECONDS', '26'],
     ['STREAM_MAX_SECONDS', '59'],
     ['MAX_ENDPOINTS_PER_USER', '0'],
     ['MAX_ENDPOINTS_PER_USER', '1001'],

@@ -36,6 +36,11 @@ export interface paths {
          * @description Answers 200 when the instance takes traffic, and 503 while it starts or drains (after
          *     SIGTERM), so that a load balancer stops routing to it before it stops, and while it cannot
          *     reach its shared store (Redis, when configured: `unavailable`).
+         *
+         *     While its shared store answers but refuses writes (Redis at `maxmemory` with
+         *     `noeviction`) it answers 200 `full`: sends and registrations answer 503, but receiving,
+         *     acknowledging and unregistering still work, and they are what frees the store's memory
+         *     (with the expiry of invites), so the instance stays in rotation.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -133,6 +138,18 @@ export interface paths {
          *     (7 requests per 15 s) and a sustain window (50 requests per 300 s); throttled requests
          *     still count toward the sustain window. Callers are also limited in the number of
          *     requests they may have in flight at once.
+         *
+         *     **Retrying safely.** With an `Idempotency-Key` (IETF HTTPAPI draft "The Idempotency-Key
+         *     HTTP Header Field"), a retry of the same send, with the same key and the same body, within
+         *     the service's window (24 hours unless the deployment sets another) gives the same answer
+         *     and delivers nothing twice: after a 204 the retry answers 204 (without `RateLimit`
+         *     headers: it used no quota) and delivers nothing; after a failure (a 503, a timeout, a lost
+         *     connection) in which some invitees got the invite and others did not, the retry delivers
+         *     it to those that did not, and to no one twice. The same key with another body answers 422
+         *     `IdempotencyKeyReused`; the same key while the first request is still being answered
+         *     answers 409 `IdempotencyKeyInProgress` with `Retry-After`. A key belongs to the caller
+         *     (the credential's subject) and the title: another caller's key never matches. Without
+         *     the header a retry is a new send, as with the vendor's API, and may invite twice.
          */
         post: operations["sendServerInvite"];
         delete?: never;
@@ -216,6 +233,12 @@ export interface paths {
          * @description Returns the invites pending for this endpoint, oldest first. When there are none and
          *     `waitSeconds` is above 0, waits up to that long for one to arrive (long poll) and answers
          *     as soon as one does. An invite stays pending until it is acknowledged or expires.
+         *
+         *     Delivery is at least once: every poll of the endpoint returns each invite pending for it,
+         *     until the endpoint acknowledges it (or it expires), so a device may see an invite again
+         *     (after a lost response, a crash before acknowledging, or polls made at once: concurrent
+         *     polls of one endpoint each get everything pending). A device acts on an invite id once
+         *     and acknowledges it.
          *
          *     Every invite sent to the user while the endpoint was registered is queued for it, whatever
          *     the endpoint's platform: `platform` travels with the invite (when the sender set one), and
@@ -350,13 +373,24 @@ export interface components {
          */
         Xuid: string;
         /**
+         * @description 1 to 255 letters, digits, '-', '_', '.', ':', '~', '+', '/' or '=', in double quotes or bare. The
+         *     quotes are the draft's Structured Field string; the key is what is inside them.
+         * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+         */
+        IdempotencyKey: string;
+        /**
          * @description 1 to 128 letters, digits, '.', '_', ':' or '-'.
          * @example 3f2b8c1e-5d0a-4c47-9a53-0f5e2d7b9c11
          */
         RequestId: string;
         HealthStatus: {
-            /** @enum {string} */
-            status: "ok" | "ready" | "starting" | "draining" | "unavailable";
+            /**
+             * @description `ok`: alive (liveness). `ready`: takes traffic. `full`: takes traffic, but the shared
+             *     store refuses writes (sends and registrations answer 503). `starting`, `draining`:
+             *     not yet, or no longer, taking traffic. `unavailable`: the shared store does not answer.
+             * @enum {string}
+             */
+            status: "ok" | "ready" | "full" | "starting" | "draining" | "unavailable";
         };
         /**
          * @description A device platform. When an invite names one, the invitee may join only on that platform
@@ -463,10 +497,13 @@ export interface components {
              *     `PayloadTooLarge` (413), `UnsupportedMediaType` (415), `NotFound` (404),
              *     `MethodNotAllowed` (405), `RequestTimeout` (408), `TooManyEndpoints` (409: the user
              *     has the most endpoints allowed), `InternalServerError` (500), `ServiceUnavailable`
-             *     (503: shutting down, a store unreachable, or the instance at its capacity).
+             *     (503: shutting down, a store unreachable, or the instance at its capacity). For sends
+             *     with an `Idempotency-Key`: `IdempotencyKeyInProgress` (409, the first request with the
+             *     key is still in flight), `IdempotencyKeyReused` (422, the key was used for another
+             *     body).
              * @enum {string}
              */
-            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "TooManyEndpoints" | "InternalServerError" | "ServiceUnavailable";
+            errorCode: "RequestValidationError" | "AuthorizationError" | "AuthenticationError" | "PayloadTooLarge" | "UnsupportedMediaType" | "NotFound" | "MethodNotAllowed" | "RequestTimeout" | "TooManyEndpoints" | "IdempotencyKeyInProgress" | "IdempotencyKeyReused" | "InternalServerError" | "ServiceUnavailable";
             /**
              * @description Human readable version of the error message that can be used for debugging. It names
              *     the field and the rule; it never echoes large input.
@@ -625,6 +662,16 @@ export interface components {
          */
         ContractVersion: number;
         /**
+         * @description Makes a send safe to retry (see the operation): a key the caller makes for one send and
+         *     sends again, unchanged, with each retry of it; a new send gets a new key (a UUID v4 is a
+         *     good one; the typed client makes one for every send). Written as the draft's Structured
+         *     Field string (`"8e03978e-40d5-43e8-bc93-6894a57f9324"`, in double quotes) or bare; both
+         *     name the same key. Outside the `IdempotencyKey` form it is refused with 400
+         *     `RequestValidationError`.
+         * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
+        /**
          * @description A caller-chosen id for this request. When it is a `RequestId` (1 to 128 characters of
          *     letters, digits, `.`, `_`, `:` and `-`) it is returned in the response and written in the
          *     logs. When absent or anything else, the server makes one and the request is answered as
@@ -639,8 +686,9 @@ export interface components {
         "X-Request-Id": components["schemas"]["RequestId"];
         /**
          * @description Whole seconds to wait before retrying (at least 1): until the exhausted rate window
-         *     resets, or 1 when the concurrency limit was exceeded (a slot frees as soon as a request
-         *     in flight ends). Its examples are named after the body examples they go with.
+         *     resets, 1 when the concurrency limit was exceeded (a slot frees as soon as a request in
+         *     flight ends), or until the send holding an `Idempotency-Key` will have been answered. Its
+         *     examples are named after the body examples they go with.
          */
         "Retry-After": number;
         /**
@@ -651,16 +699,18 @@ export interface components {
         /**
          * @description The remaining quota of each policy, as in the IETF `RateLimit` header draft
          *     (draft-ietf-httpapi-ratelimit-headers): `"<policy>";r=<remaining>;t=<seconds until reset>`,
-         *     comma-separated. Sent with every 204, and with a 429 caused by a rate window (not with
-         *     one caused by the concurrency limit). Its examples are named after the responses they go
-         *     with: `Sent` (a 204) and `Rate` (a 429 of the burst window); none goes with a 429
+         *     comma-separated. Sent with every 204 (but a retry's, answered from an earlier send with
+         *     the same `Idempotency-Key`, which used no quota), and with a 429 caused by a rate window
+         *     (not with one caused by the concurrency limit). Its examples are named after the responses
+         *     they go with: `Sent` (a 204) and `Rate` (a 429 of the burst window); none goes with a 429
          *     `Concurrency`, which does not carry it.
          */
         RateLimit: string;
         /**
          * @description The quota policies that apply, as in the IETF `RateLimit-Policy` header draft:
-         *     `"<policy>";q=<quota>;w=<window in seconds>`, comma-separated. Sent with every 204, and
-         *     with a 429 caused by a rate window (examples named as those of `RateLimit`).
+         *     `"<policy>";q=<quota>;w=<window in seconds>`, comma-separated. Sent with every 204 but a
+         *     retry's answered from an earlier send, and with a 429 caused by a rate window (examples
+         *     named as those of `RateLimit`).
          */
         "RateLimit-Policy": string;
         /**
@@ -672,6 +722,7 @@ export interface components {
     pathItems: never;
 }
 export type Xuid = components['schemas']['Xuid'];
+export type IdempotencyKey = components['schemas']['IdempotencyKey'];
 export type RequestId = components['schemas']['RequestId'];
 export type HealthStatus = components['schemas']['HealthStatus'];
 export type Platform = components['schemas']['Platform'];
@@ -698,6 +749,7 @@ export type ParameterEndpointId = components['parameters']['EndpointId'];
 export type ParameterInviteIdPath = components['parameters']['InviteIdPath'];
 export type ParameterTitleId = components['parameters']['TitleId'];
 export type ParameterContractVersion = components['parameters']['ContractVersion'];
+export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type ParameterRequestIdParam = components['parameters']['RequestIdParam'];
 export type HeaderXRequestId = components['headers']['X-Request-Id'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
@@ -856,6 +908,16 @@ export interface operations {
                  *     request. Bounded by the server's header size limit (431 beyond it).
                  */
                 "X-Request-Id"?: components["parameters"]["RequestIdParam"];
+                /**
+                 * @description Makes a send safe to retry (see the operation): a key the caller makes for one send and
+                 *     sends again, unchanged, with each retry of it; a new send gets a new key (a UUID v4 is a
+                 *     good one; the typed client makes one for every send). Written as the draft's Structured
+                 *     Field string (`"8e03978e-40d5-43e8-bc93-6894a57f9324"`, in double quotes) or bare; both
+                 *     name the same key. Outside the `IdempotencyKey` form it is refused with 400
+                 *     `RequestValidationError`.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /**
@@ -914,6 +976,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /**
+             * @description A send with this `Idempotency-Key` is still being answered (by this instance or
+             *     another). Retry after `Retry-After` seconds with the same key: the retry then gets
+             *     that send's answer, or completes it.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is larger than the server accepts (16 KiB by default). */
             413: {
                 headers: {
@@ -926,6 +1003,20 @@ export interface operations {
             };
             /** @description The request body is not `application/json` in UTF-8 (its media type, its charset, or its bytes). */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description This `Idempotency-Key` was used, within the service's window, for a send with another
+             *     body (another sender, invitees, connection string or platform). Do not retry: use a
+             *     new key for a new send.
+             */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1262,7 +1353,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsUsersXuidEndpointsEndpointIdInvitesStreamGetResponses200HeadersCacheControlValues: ReadonlyArray<FlattenedDeepRequired<paths>["/users/{xuid}/endpoints/{endpointId}/invites/stream"]["get"]["responses"]["200"]["headers"]["Cache-Control"]> = ["no-store"];
-export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "starting", "draining", "unavailable"];
+export const healthStatusStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthStatus"]["status"]> = ["ok", "ready", "full", "starting", "draining", "unavailable"];
 export const platformValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Platform"]> = ["Android", "IOS", "Nintendo", "PlayStation", "Scarlett", "Win32", "WindowsOneCore", "XboxOne"];
-export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "TooManyEndpoints", "InternalServerError", "ServiceUnavailable"];
+export const errorResponseErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["errorCode"]> = ["RequestValidationError", "AuthorizationError", "AuthenticationError", "PayloadTooLarge", "UnsupportedMediaType", "NotFound", "MethodNotAllowed", "RequestTimeout", "TooManyEndpoints", "IdempotencyKeyInProgress", "IdempotencyKeyReused", "InternalServerError", "ServiceUnavailable"];
 export const throttledEntityLimitTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ThrottledEntity"]["limitType"]> = ["Rate", "Concurrency"];

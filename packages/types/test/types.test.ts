@@ -42,7 +42,7 @@ describe('generated contract types', () => {
 
   it('documents every status the server can answer for the operation', () => {
     expectTypeOf<StatusCode<'sendServerInvite'>>().toEqualTypeOf<
-      204 | 400 | 401 | 413 | 415 | 429 | 500 | 503
+      204 | 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 503
     >();
   });
 

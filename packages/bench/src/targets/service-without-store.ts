@@ -16,6 +16,13 @@ const discardingStore: Store = {
   acknowledge: async () => false,
   pendingFor: async () => [],
   sweep: async () => ({ expiredInvites: 0, expiredEndpoints: 0 }),
+  // Every keyed send is new: nothing is kept to answer a retry from.
+  claim: async (record, { nowMs, leaseMs, windowMs }) => ({
+    outcome: 'claimed',
+    resumed: false,
+    record: { ...record, createdAtMs: nowMs, expiresAtMs: nowMs + windowMs, leaseUntilMs: nowMs + leaseMs },
+  }),
+  release: async () => {},
   close: () => {},
 };
 

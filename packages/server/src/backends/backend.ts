@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { ServiceError } from '../errors.ts';
 import type { InviteStore } from '../invites/delivery.ts';
 import type { WakeUps } from '../invites/wake-ups.ts';
 import type { Dependency } from '../lifecycle.ts';
@@ -19,8 +20,12 @@ export interface Backend {
   wakeUps: WakeUps;
   /** Builds the rate windows' counters. */
   limiters: LimiterFactory;
+  /** How a failure of the store behind the rate windows reaches the caller; absent: a plain 503. */
+  failure?: (error: unknown) => ServiceError;
   /** What readiness checks (a shared store that may be unreachable); absent: always healthy. */
   dependency?: Dependency;
+  /** How long one request's work on the store may take, all its calls together; absent: unbounded. */
+  deadlineMs?: number;
 }
 
 export interface BackendContext {

@@ -1,6 +1,7 @@
 // The last step of a valid request: the handler for its operationId, called with the request's
 // validated parameters and body, its result written as the contract's response. Callers are
 // admitted to it within their in-flight limit.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { OperationId } from '@server-invites/types';
 import type { Request, RequestHandler, Response } from 'express';
 import type { OpenApiRequestMetadata } from 'express-openapi-validator/dist/framework/types.js';
@@ -94,13 +95,10 @@ class HandlerRequest {
   readonly params: Record<string, unknown>;
   readonly query: unknown;
   readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
   readonly credential: Credential | undefined;
   readonly requestId: string;
   readonly #res: Response;
-
-  get headers(): Request['headers'] {
-    return this.#res.req.headers;
-  }
 
   constructor(
     params: Record<string, unknown>,
@@ -112,6 +110,7 @@ class HandlerRequest {
     this.params = params;
     this.query = query;
     this.body = body;
+    this.headers = res.req.headers;
     this.credential = credential;
     this.requestId = res.locals.requestId;
     this.#res = res;

@@ -17,8 +17,10 @@ const statusOf: Record<ErrorCode, number> = {
   MethodNotAllowed: 405,
   RequestTimeout: 408,
   TooManyEndpoints: 409,
+  IdempotencyKeyInProgress: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
+  IdempotencyKeyReused: 422,
   InternalServerError: 500,
   ServiceUnavailable: 503,
 };

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Contract } from '../contract.ts';
 import { ServiceError } from '../errors.ts';
 import type { Endpoints } from '../invites/endpoints.ts';
+import { idempotencyKeyOf } from '../invites/idempotency.ts';
 import { activationUri, type Endpoint, type Invite } from '../invites/invite.ts';
 import type { InviteStreams } from '../invites/invite-streams.ts';
 import type { SendServerInvite } from '../invites/send-server-invite.ts';
@@ -35,10 +36,17 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
   const { endpoints } = deps;
   const deliverable = deliverableInvites(deps);
   return {
-    async sendServerInvite({ params, body, credential }) {
+    async sendServerInvite({ params, body, credential, headers }) {
       // The contract secures this operation, so the security handler has set the credential.
       if (!credential) throw ServiceError.authentication('a credential is required');
-      const result = await deps.sendServerInvite({ credential, titleId: params.titleId, request: body });
+      // The contract's pattern has checked it: one value, quoted or bare.
+      const key = headers['idempotency-key'];
+      const result = await deps.sendServerInvite({
+        credential,
+        titleId: params.titleId,
+        request: body,
+        idempotencyKey: typeof key === 'string' ? idempotencyKeyOf(key) : undefined,
+      });
       return { status: 204, body: undefined, headers: rateLimitHeaders(result.windows) };
     },
 
@@ -83,8 +91,10 @@ export function createHandlers(deps: HandlerDeps): OperationHandlers {
 
     async getReadiness() {
       const { state } = deps.lifecycle;
-      return state === 'ready'
-        ? { status: 200, body: { status: 'ready' } }
+      // A full Redis is every replica's: taking them all out of rotation would also stop the
+      // acknowledgements that free its memory (lifecycle.ts).
+      return state === 'ready' || state === 'full'
+        ? { status: 200, body: { status: state } }
         : { status: 503, body: { status: state } };
     },
 

@@ -1,6 +1,6 @@
 // Operation handlers keyed by the contract's operationIds. The mapped type makes an operation
 // added to the spec fail type-checking until it has a handler; the types come from the spec.
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { OperationId, operations, PathParams, QueryParams, RequestBody } from '@server-invites/types';
 import type { Credential } from '../credentials/claims.ts';
 import type { Departure } from '../invites/waiting-room.ts';
@@ -39,9 +39,9 @@ type Streamed = 'receiveInviteStream';
 export interface OperationRequest<Op extends OperationId> {
   params: PathParams<Op>;
   query: QueryParams<Op>;
-  /** Request headers, by their names in lower case. */
-  headers: Readonly<Record<string, string | string[] | undefined>>;
   body: RequestBody<Op>;
+  /** The request's headers (names in lower case), those the contract declares validated. */
+  headers: IncomingHttpHeaders;
   /** The verified caller, for operations the contract secures. */
   credential: Credential | undefined;
   requestId: string;

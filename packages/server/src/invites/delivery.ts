@@ -1,6 +1,7 @@
 // The ports between the invite use cases and storage. Async and store-agnostic so that a shared
 // store (Redis, a database) can replace the embedded SQLite one for several replicas.
 import type { Platform } from '@server-invites/types';
+import type { ClaimedRecord, IdempotencyRecords } from './idempotency.ts';
 import type { Endpoint, Invite } from './invite.ts';
 
 /** Identifies one endpoint's queue: `<xuid>/<endpointId>`. */
@@ -12,6 +13,12 @@ export const endpointKey = (xuid: string, endpointId: string): EndpointKey => `$
  * stream's cursor: invites after it are new to the device).
  */
 export type QueuedInvite = Invite & { seq: number };
+/** A send with an Idempotency-Key, as its delivery sees it. */
+export interface KeyedSend {
+  record: ClaimedRecord;
+  /** An earlier attempt may have stored some of its invites. */
+  resumed: boolean;
+}
 
 /** What one send did to the queues. */
 export interface DeliveryReceipt {
@@ -19,6 +26,8 @@ export interface DeliveryReceipt {
   reached: EndpointKey[];
   /** Older invites that this send pushed out of full queues (the per-user bound). */
   dropped: number;
+  /** Invites of a resumed keyed send that were stored already (by an earlier attempt): not again. */
+  repeated?: number;
 }
 
 /** What a sweep reclaimed. */
@@ -31,10 +40,13 @@ export interface SweepReport {
 export interface InviteDelivery {
   /**
    * Stores every invite of one send at once and queues each for every endpoint its invitee has
-   * registered. An implementation whose store is unreachable throws ServiceError
-   * ServiceUnavailable, so callers may retry.
+   * registered. `keyed`: the send has an Idempotency-Key; its record is marked done once its
+   * invites are stored, and when it resumes an earlier attempt, an invite whose id that attempt
+   * stored is neither stored nor queued again (the ids are the same: idempotency.ts). An
+   * implementation whose store is unreachable throws ServiceError ServiceUnavailable, so callers
+   * may retry.
    */
-  deliver(invites: readonly Invite[]): Promise<DeliveryReceipt>;
+  deliver(invites: readonly Invite[], keyed?: KeyedSend): Promise<DeliveryReceipt>;
 }
 
 /** The live endpoints a user may have when the deployment does not say (MAX_ENDPOINTS_PER_USER). */
@@ -66,10 +78,10 @@ export interface EndpointInbox {
   acknowledge(xuid: string, endpointId: string, inviteId: string): Promise<boolean>;
 }
 
-export interface InviteStore extends InviteDelivery, EndpointInbox {
+export interface InviteStore extends InviteDelivery, EndpointInbox, IdempotencyRecords {
   /** Every live invite sent to a user, oldest first, whatever their endpoints. */
   pendingFor(xuid: string): Promise<Invite[]>;
-  /** Deletes expired invites and registrations. */
+  /** Deletes expired invites, registrations and idempotency records. */
   sweep(): Promise<SweepReport>;
   close(): void;
 }

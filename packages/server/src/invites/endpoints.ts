@@ -5,6 +5,7 @@ import type { Credential } from '../credentials/claims.ts';
 import { ServiceError } from '../errors.ts';
 import { type EndpointInbox, endpointKey } from './delivery.ts';
 import type { Endpoint, Invite } from './invite.ts';
+import { noStoreDeadline, type StoreDeadline } from './store-deadline.ts';
 import type { Departure, WaitingRoom } from './waiting-room.ts';
 
 export interface EndpointDeps {
@@ -16,6 +17,8 @@ export interface EndpointDeps {
   maxEndpointsPerUser: number;
   /** A uniform random number in [0, 1), for spreading refused devices' retries; Math.random unless given. */
   random?: () => number;
+  /** Bounds each request's work on the store (a long poll's before and after its wait, each). */
+  deadline?: StoreDeadline;
 }
 
 /**
@@ -54,6 +57,7 @@ export interface Endpoints {
 export function createEndpoints(deps: EndpointDeps): Endpoints {
   const { inbox, room } = deps;
   const random = deps.random ?? Math.random;
+  const deadline = deps.deadline ?? noStoreDeadline;
 
   async function pendingOrNotFound({ xuid, endpointId }: EndpointTarget): Promise<Invite[]> {
     const invites = await inbox.pending(xuid, endpointId);
@@ -64,12 +68,14 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
   return {
     async register(target, registration) {
       authorize(target);
-      const outcome = await inbox.register({
-        xuid: target.xuid,
-        endpointId: target.endpointId,
-        platform: registration.platform,
-        ttlSeconds: registration.ttlSeconds ?? deps.defaultEndpointTtlSeconds,
-      });
+      const outcome = await deadline.run(() =>
+        inbox.register({
+          xuid: target.xuid,
+          endpointId: target.endpointId,
+          platform: registration.platform,
+          ttlSeconds: registration.ttlSeconds ?? deps.defaultEndpointTtlSeconds,
+        }),
+      );
       if (outcome.full) {
         throw new ServiceError(
           'TooManyEndpoints',
@@ -81,22 +87,22 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
 
     async unregister(target) {
       authorize(target);
-      await inbox.unregister(target.xuid, target.endpointId);
+      await deadline.run(() => inbox.unregister(target.xuid, target.endpointId));
     },
 
     async receive(target, waitSeconds, departure, deliverable) {
       authorize(target);
       const keep = (invites: Invite[]) => (deliverable ? invites.filter(deliverable) : invites);
-      if (waitSeconds === 0) return keep(await pendingOrNotFound(target));
+      if (waitSeconds === 0) return keep(await deadline.run(() => pendingOrNotFound(target)));
       // Entered before reading, so an invite arriving between the read and the wait wakes it.
       const wait = room.enter(endpointKey(target.xuid, target.endpointId), waitSeconds * 1000, departure);
       try {
-        const invites = keep(await pendingOrNotFound(target));
+        const invites = keep(await deadline.run(() => pendingOrNotFound(target)));
         if (invites.length > 0) return invites;
         // A full room refuses the wait, not the read: what is pending was answered above.
         if (!wait) throw waitRefused(random);
         await wait.ended;
-        return keep((await inbox.pending(target.xuid, target.endpointId)) ?? []);
+        return keep((await deadline.run(() => inbox.pending(target.xuid, target.endpointId))) ?? []);
       } finally {
         wait?.leave();
       }
@@ -104,7 +110,7 @@ export function createEndpoints(deps: EndpointDeps): Endpoints {
 
     async acknowledge(target, inviteId) {
       authorize(target);
-      if (!(await inbox.acknowledge(target.xuid, target.endpointId, inviteId))) {
+      if (!(await deadline.run(() => inbox.acknowledge(target.xuid, target.endpointId, inviteId)))) {
         throw new ServiceError('NotFound', `invite ${inviteId} is not pending for this endpoint`);
       }
     },

@@ -45,14 +45,15 @@ function measuredDeliver(
   timed: Timed,
 ): InviteDelivery['deliver'] {
   const countInvites = (invites: readonly Invite[], receipt: DeliveryReceipt) => {
-    metrics.invitesSent(invites.length);
+    // A resumed keyed send's invites stored by an earlier attempt were counted then.
+    metrics.invitesSent(invites.length - (receipt.repeated ?? 0));
     metrics.invitesDelivered(receipt.reached.length);
     if (receipt.dropped > 0) metrics.invitesDropped(receipt.dropped);
   };
-  return (invites) =>
+  return (invites, keyed) =>
     timed(
       'deliver',
-      () => delivery.deliver(invites),
+      () => delivery.deliver(invites, keyed),
       (receipt) => countInvites(invites, receipt),
     );
 }
@@ -67,6 +68,8 @@ export function instrumentInviteStore(store: InviteStore, metrics: Metrics, kind
   const timed = timer(metrics, kind);
   return {
     deliver: measuredDeliver(store, metrics, timed),
+    claim: (record, timing) => timed('claim', () => store.claim(record, timing)),
+    release: (record, stored) => timed('release', () => store.release(record, stored)),
     register: (registration) =>
       timed(
         'register',

@@ -1,6 +1,7 @@
 // The metrics port: what the service reports, in its own words. The rest of the code depends on
 // this interface only; composition.ts picks the Prometheus implementation or the disabled one,
 // and tests inject their own.
+import type { DependencyState } from '../lifecycle.ts';
 
 /** The class of an answered status, or `aborted` when the client left before the answer ended. */
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
@@ -45,6 +46,8 @@ export interface Metrics {
   /** An idle keep-alive connection closed so that a new caller could be served. */
   idleConnectionClosed(): void;
   storeOperation(store: string, operation: string, durationSeconds: number, failed: boolean): void;
+  /** A shared store that may be unreachable or full (Redis): its state is read at each scrape. */
+  watchStore(store: string, state: () => DependencyState): void;
 }
 
 const nothing = () => {};
@@ -65,4 +68,5 @@ export const disabledMetrics: Metrics = Object.freeze({
   idleConnectionClosed: nothing,
   streamEvent: nothing,
   storeOperation: nothing,
+  watchStore: nothing,
 });

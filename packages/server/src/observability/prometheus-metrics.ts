@@ -1,6 +1,7 @@
 // The Metrics port with prom-client, on a Registry of its own: two instances in one process (tests,
 // a bench target) never share or clash over series, and nothing else registers into it.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DependencyState } from '../lifecycle.ts';
 import type { HeldResource, Metrics, StatusClass } from './metrics.ts';
 
 // Long polls wait up to 30 s, so the request buckets reach 30 s; most answers take milliseconds.
@@ -129,6 +130,27 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     registers: [registry],
   });
 
+  // Shared stores, read when scraped: nothing is recorded between scrapes.
+  const watchedStores = new Map<string, () => DependencyState>();
+  new Gauge({
+    name: 'store_reachable',
+    help: 'Whether the shared store (Redis) answers: 1, or 0 while it is down, unreachable or hung (readiness then answers 503).',
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      for (const [store, state] of watchedStores) this.set({ store }, state() === 'unavailable' ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: 'store_refusing_writes',
+    help: 'Whether the shared store answers but refuses writes (Redis at maxmemory with noeviction): 1, else 0. Sends and registrations then answer 503; receiving, acknowledging and unregistering still work.',
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      for (const [store, state] of watchedStores) this.set({ store }, state() === 'full' ? 1 : 0);
+    },
+  });
+
   // Each series' bound children are made once and kept here, so that a request builds no labels
   // object and no child per observation (prom-client still hashes the labels inside each call;
   // its API has no way around that). The label sets are bounded (operations of the contract x
@@ -184,6 +206,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       }
       series.duration.observe(durationSeconds);
       if (failed) series.errors.inc();
+    },
+    watchStore(store, state) {
+      watchedStores.set(store, state);
     },
   };
 }

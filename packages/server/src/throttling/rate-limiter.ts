@@ -40,9 +40,17 @@ export type LimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstra
 /** The in-process store; pass a factory building RateLimiterRedis to share counts between replicas. */
 export const inMemoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
 
+/** A store failure as the caller sees it: a dependency outage (503), not the caller's fault. */
+const storeUnavailable = (cause: unknown) =>
+  new ServiceError('ServiceUnavailable', 'the rate-limit store is unavailable; retry shortly', {
+    cause,
+    retryAfterSeconds: 1,
+  });
+
 export function createRateLimiter(
   windows: readonly RateWindow[],
   makeLimiter: LimiterFactory = inMemoryLimiters,
+  failure: (cause: unknown) => ServiceError = storeUnavailable,
 ): RateLimiter {
   const limiters = windows.map((window) => ({
     window,
@@ -61,13 +69,9 @@ export function createRateLimiter(
             (res) => windowState(window, res),
             (rejection: unknown) => {
               // The limiter rejects with its result when over the limit, and with an Error when
-              // its store fails: that is a dependency outage (503), not the caller's fault.
+              // its store fails.
               if (rejection instanceof RateLimiterRes) return windowState(window, rejection);
-              throw new ServiceError(
-                'ServiceUnavailable',
-                'the rate-limit store is unavailable; retry shortly',
-                { cause: rejection, retryAfterSeconds: 1 },
-              );
+              throw failure(rejection);
             },
           ),
         ),

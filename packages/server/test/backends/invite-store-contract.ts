@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
 import type { InviteStore } from '../../src/invites/delivery.ts';
+import type { ClaimedRecord } from '../../src/invites/idempotency.ts';
 import type { Invite } from '../../src/invites/invite.ts';
 
 export interface StoreSetup {
@@ -333,6 +334,125 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.deliver([withPlatform]);
       await store.deliver([without]);
       expect(await pendingOf(store, A, 'console')).toEqual([withPlatform, without]);
+    });
+
+    describe('idempotency records (keyed sends)', () => {
+      const LEASE = 2000;
+      const WINDOW = 86_400_000;
+      const timing = (nowMs = now) => ({ nowMs, leaseMs: LEASE, windowMs: WINDOW });
+      let records = 0;
+      const record = (fingerprint = 'same-body') => {
+        records += 1;
+        return { id: `record-${records}-${Math.random().toString(36).slice(2)}`, fingerprint };
+      };
+
+      it('claims a new record, and answers a second claim in progress until the lease ends, reused for another body', async () => {
+        const { store } = await setup();
+        const key = record();
+        expect(await store.claim(key, timing())).toEqual({
+          outcome: 'claimed',
+          resumed: false,
+          record: { ...key, createdAtMs: NOW, expiresAtMs: NOW + WINDOW, leaseUntilMs: NOW + LEASE },
+        });
+        expect(await store.claim(key, timing(NOW + 500))).toEqual({
+          outcome: 'in-progress',
+          retryAfterMs: LEASE - 500,
+        });
+        expect(await store.claim({ ...key, fingerprint: 'another-body' }, timing())).toEqual({
+          outcome: 'reused',
+        });
+      });
+
+      it('answers completed once the send’s invites are stored, for the whole window, and forgets the record after it', async () => {
+        const { store, advance } = await setup();
+        await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+        const key = record();
+        const claim = await store.claim(key, timing());
+        if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+        await store.deliver([invite(A)], { record: claim.record, resumed: false });
+        expect(await store.claim(key, timing())).toEqual({ outcome: 'completed' });
+        advance(WINDOW - 1);
+        expect(await store.claim(key, timing())).toEqual({ outcome: 'completed' });
+        advance(1);
+        expect(await store.claim(key, timing())).toMatchObject({
+          outcome: 'claimed',
+          resumed: false,
+          record: { createdAtMs: NOW + WINDOW },
+        });
+      });
+
+      it('resumes a send that failed after storing, or whose lease ran out, as first made; forgets one that stored nothing', async () => {
+        const { store, advance } = await setup();
+        const [failed, abandoned, refused] = [record(), record(), record()];
+        const claims = await Promise.all(
+          [failed, abandoned, refused].map((key) => store.claim(key, timing())),
+        );
+        const [first, second, third] = claims.map((claim) => {
+          if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+          return claim.record;
+        }) as [ClaimedRecord, ClaimedRecord, ClaimedRecord];
+        await store.release(first, true);
+        await store.release(third, false);
+        advance(100);
+        expect(await store.claim(failed, timing())).toEqual({
+          outcome: 'claimed',
+          resumed: true,
+          record: { ...first, leaseUntilMs: NOW + 100 + LEASE },
+        });
+        expect(await store.claim(refused, timing())).toMatchObject({
+          outcome: 'claimed',
+          resumed: false,
+          record: { createdAtMs: NOW + 100 },
+        });
+        expect(await store.claim(abandoned, timing())).toMatchObject({ outcome: 'in-progress' });
+        advance(LEASE);
+        expect(await store.claim(abandoned, timing())).toEqual({
+          outcome: 'claimed',
+          resumed: true,
+          record: { ...second, leaseUntilMs: NOW + 100 + 2 * LEASE },
+        });
+      });
+
+      it('does not forget a record another request took over meanwhile', async () => {
+        const { store, advance } = await setup();
+        const key = record();
+        const mine = await store.claim(key, timing());
+        if (mine.outcome !== 'claimed') throw new Error(mine.outcome);
+        advance(LEASE);
+        const theirs = await store.claim(key, timing());
+        expect(theirs).toMatchObject({ outcome: 'claimed', resumed: true });
+        await store.release(mine.record, false);
+        expect(await store.claim(key, timing())).toMatchObject({ outcome: 'in-progress' });
+      });
+
+      it('stores and queues no invite twice when a resumed send meets what an earlier attempt stored', async () => {
+        const { store } = await setup();
+        for (const xuid of [A, B])
+          await store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+        const key = record();
+        const claim = await store.claim(key, timing());
+        if (claim.outcome !== 'claimed') throw new Error(claim.outcome);
+        const [toA, toB] = [invite(A), invite(B)];
+        // The earlier attempt: A's invite stored, then it failed.
+        await store.deliver([toA]);
+        await store.release(claim.record, true);
+        const resumed = await store.claim(key, timing());
+        if (resumed.outcome !== 'claimed') throw new Error(resumed.outcome);
+        const receipt = await store.deliver([toA, toB], { record: resumed.record, resumed: true });
+        expect(receipt).toEqual({ reached: [`${B}/console`], dropped: 0, repeated: 1 });
+        expect(await store.pending(A, 'console')).toEqual([toA]);
+        expect(await store.pending(B, 'console')).toEqual([toB]);
+        expect(await store.claim(key, timing())).toEqual({ outcome: 'completed' });
+      });
+
+      it('forgets records past their window on sweep', async () => {
+        const { store, advance } = await setup();
+        const key = record();
+        await store.claim(key, timing());
+        advance(WINDOW);
+        await store.sweep();
+        expect(await store.claim(key, timing())).toMatchObject({ outcome: 'claimed', resumed: false });
+      });
     });
   });
 }

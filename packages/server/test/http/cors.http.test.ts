@@ -6,7 +6,8 @@ import { callInvite, SENDER, TITLE_ID } from '../support/invite-request.ts';
 
 const ORIGIN = 'https://portal.example.com';
 // The contract's request headers, and Prefer (the mock's, which a page written against it sends).
-const ALLOWED_HEADERS = 'Authorization,Content-Type,x-xbl-contract-version,X-Request-Id,Last-Event-ID,Prefer';
+const ALLOWED_HEADERS =
+  'Authorization,Content-Type,x-xbl-contract-version,X-Request-Id,Idempotency-Key,Last-Event-ID,Prefer';
 // Every response header the contract documents, and Allow (405).
 const EXPOSED_HEADERS =
   'X-Request-Id,RateLimit,RateLimit-Policy,WWW-Authenticate,Retry-After,Cache-Control,Allow';
@@ -33,7 +34,8 @@ const preflight = (server: TestServer, path: string, method: string, origin = OR
     headers: {
       Origin: origin,
       'Access-Control-Request-Method': method,
-      'Access-Control-Request-Headers': 'authorization,content-type,x-request-id,x-xbl-contract-version',
+      'Access-Control-Request-Headers':
+        'authorization,content-type,x-request-id,x-xbl-contract-version,idempotency-key',
     },
   });
 

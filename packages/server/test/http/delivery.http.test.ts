@@ -203,6 +203,22 @@ describe('long polling', () => {
     await stopped;
   });
 
+  it('gives every poll of one endpoint, concurrent or later, what is pending until it is acknowledged (at least once)', async () => {
+    const server = await start();
+    const a = deviceOf(server, A, await server.userCredential(A));
+    await a.register('console', { platform: 'Scarlett' });
+    // Waiting or not when the invite arrives, each poll answers with it.
+    const polls = [a.receive('console', 30), a.receive('console', 30)];
+    await sendInvite(server, { invitedUsers: [A], sender: SENDER, connectionString: 'twice' });
+    const answers = await Promise.all([...polls, a.receive('console')]);
+    const [first] = answers;
+    const [pending] = first?.body.invites ?? [];
+    expect(pending).toMatchObject({ connectionString: 'twice' });
+    expect(answers.map((answer) => answer.body)).toEqual([first?.body, first?.body, first?.body]);
+    expect((await a.acknowledge('console', pending.id)).status).toBe(204);
+    expect((await a.receive('console')).body).toEqual({ invites: [] });
+  });
+
   it('wakes 1000 concurrent polls of one user with one invite', async () => {
     const server = await start({
       throttle: { concurrencyPerCaller: 2000 },

@@ -86,12 +86,13 @@ export interface Reply {
 /** One HTTP call; the body parsed as JSON when there is one. */
 export async function call(
   url: string,
-  init: { method?: string; authorization?: string; body?: unknown } = {},
+  init: { method?: string; authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
   const started = performance.now();
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {
+      ...init.headers,
       ...(init.authorization && { authorization: init.authorization }),
       ...(init.body !== undefined && { 'content-type': 'application/json' }),
     },
@@ -104,4 +105,13 @@ export async function call(
     body: text === '' ? undefined : (JSON.parse(text) as unknown),
     ms: performance.now() - started,
   };
+}
+
+/** `call` as tests of one service write it: where, as whom, with which method and body. */
+export function request(url: string, authorization?: string, method = 'GET', body?: unknown): Promise<Reply> {
+  return call(url, {
+    method,
+    ...(authorization !== undefined && { authorization }),
+    ...(body !== undefined && { body }),
+  });
 }

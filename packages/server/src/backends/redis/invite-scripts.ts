@@ -12,15 +12,17 @@ const expiryOf = `local function expiry(v) return tonumber(string.sub(v, 1, stri
 const scripts = {
   // KEYS: ep, inv, order, exp, seq. ARGV: now, max, id, json, expiresAt, queuePrefix.
   // Stores the invite only if its user has a live endpoint; queues it for each; trims to `max`.
+  // Returns {dropped, endpoint ids reached...}, or {-1} when the id is stored already: an earlier
+  // attempt of the same keyed send stored it (idempotency.ts), so it is not queued again.
+  // A dropped invite leaves its id behind (an empty value, still indexed by expiry, so the sweep
+  // takes it when it expires), so that such a retry does not send it again either.
   deliver: `${expiryOf}
     local now, max, qp = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[6]
     local eps = redis.call('HGETALL', KEYS[1])
     local live = {}
     for i = 1, #eps, 2 do if expiry(eps[i + 1]) > now then live[#live + 1] = eps[i] end end
     if #live == 0 then return {0} end
-    if redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4]) == 0 then
-      return redis.error_reply('ERR invite id ' .. ARGV[3] .. ' is already stored')
-    end
+    if redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4]) == 0 then return {-1} end
     local seq = redis.call('INCR', KEYS[5])
     redis.call('ZADD', KEYS[3], seq, ARGV[3])
     redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
@@ -31,8 +33,9 @@ const scripts = {
       local old = redis.call('ZRANGE', KEYS[3], 0, n - max - 1)
       dropped = #old
       redis.call('ZREM', KEYS[3], unpack(old))
-      redis.call('ZREM', KEYS[4], unpack(old))
-      redis.call('HDEL', KEYS[2], unpack(old))
+      local kept = {}
+      for _, id in ipairs(old) do kept[#kept + 1] = id; kept[#kept + 1] = '' end
+      redis.call('HSET', KEYS[2], unpack(kept))
       for i = 1, #eps, 2 do redis.call('ZREM', qp .. eps[i], unpack(old)) end
     end
     local reply = {dropped}
@@ -121,6 +124,10 @@ const scripts = {
     end
     if nextExpiry == -1 then redis.call('DEL', KEYS[5]) end
     return {#old, expiredEndpoints, nextExpiry}`,
+  // KEYS: a keyed send's record. ARGV: the value the releasing request wrote.
+  // Forgets the record unless another request took it over meanwhile (its lease ran out).
+  forgetRecord: `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+    return redis.call('DEL', KEYS[1])`,
   // KEYS: the sweep index. ARGV: xuid, the score the sweep read, the next expiry or -1.
   // Moves the user's entry unless a send or registration changed it meanwhile.
   reindex: `local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -130,6 +137,26 @@ const scripts = {
 } as const;
 
 type ScriptName = keyof typeof scripts;
+
+/**
+ * Redis 7 script flags. A script that may write (`#!lua`) is refused before it runs when Redis is
+ * out of memory (maxmemory with noeviction) or read-only, so it never stops half-way through its
+ * writes. The reads (`no-writes`) run then, so devices keep receiving what is queued; and so do
+ * the scripts that only delete or move what exists (`allow-oom`: acknowledging, unregistering,
+ * sweeping, re-indexing), so that a full Redis drains back by itself as invites are acknowledged
+ * and expire, with no operator raising maxmemory. Storing and registering take memory: refused.
+ */
+const shebangs: Record<ScriptName, string> = {
+  deliver: '#!lua',
+  register: '#!lua',
+  unregister: '#!lua flags=allow-oom',
+  pending: '#!lua flags=no-writes',
+  acknowledge: '#!lua flags=allow-oom',
+  pendingFor: '#!lua flags=no-writes',
+  sweepUser: '#!lua flags=allow-oom',
+  reindex: '#!lua flags=allow-oom',
+  forgetRecord: '#!lua flags=allow-oom',
+};
 type Scripted = RedisClient & {
   [name in ScriptName as `invites_${name}`]: (...args: (string | number)[]) => Promise<unknown>;
 };
@@ -145,16 +172,15 @@ export function defineInviteScripts(client: RedisClient): Scripted {
     pendingFor: 2,
     sweepUser: 5,
     reindex: 1,
+    forgetRecord: 1,
   };
   // Prefixed, so that no script can shadow or be shadowed by a client method of the same name.
-  // Redis 7 script flags: a script that writes (`#!lua`) is refused before it runs when Redis is
-  // out of memory (noeviction) or read-only, so it never stops half-way through its writes; the
-  // reads (`no-writes`) still run then, so devices keep receiving what is queued.
-  const readOnly = new Set<ScriptName>(['pending', 'pendingFor']);
   for (const [name, lua] of Object.entries(scripts) as [ScriptName, string][]) {
     if (`invites_${name}` in client) continue;
-    const shebang = readOnly.has(name) ? '#!lua flags=no-writes' : '#!lua';
-    client.defineCommand(`invites_${name}`, { lua: `${shebang}\n${lua}`, numberOfKeys: counts[name] });
+    client.defineCommand(`invites_${name}`, {
+      lua: `${shebangs[name]}\n${lua}`,
+      numberOfKeys: counts[name],
+    });
   }
   return client as Scripted;
 }

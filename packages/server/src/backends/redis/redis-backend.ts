@@ -7,7 +7,8 @@ import { createRedisInviteStore } from './redis-invite-store.ts';
 import { redisLimiters } from './redis-limiters.ts';
 import { createRedisWakeUps } from './redis-wake-ups.ts';
 
-const REDIS_START_TIMEOUT_MS = 10_000;
+/** At most this long for a Redis that neither answers nor refuses (a black-holed address). */
+const REDIS_START_TIMEOUT_MS = 5_000;
 
 export async function openRedisBackend(
   target: RedisTarget,
@@ -16,10 +17,11 @@ export async function openRedisBackend(
 ): Promise<Backend> {
   const redis = connectRedis(target, logger);
   redis.client.once('ready', () => void checkEvictionPolicy(redis, logger));
-  // Start-up waits a while for Redis; without it the instance still starts, not ready (503).
-  if (!(await redis.connected(REDIS_START_TIMEOUT_MS))) {
-    logger.warn('Redis is not reachable yet; readiness answers 503 until it is');
-  }
+  // Start-up waits for the first attempt's outcome only: a Redis that is up is ready within
+  // milliseconds, so the first requests find it; one that is down or refuses the credentials has
+  // said so (connection.ts logs why), and the instance starts anyway, not ready (503), while the
+  // clients retry until Redis answers.
+  await redis.firstAttempt(REDIS_START_TIMEOUT_MS);
   return {
     kind: 'redis',
     store: createRedisInviteStore({
@@ -27,6 +29,8 @@ export async function openRedisBackend(
       clock,
       maxPendingPerUser: invites.maxPendingPerUser,
       maxEndpointsPerUser: invites.maxEndpointsPerUser,
+      failure: redis.failure,
+      wrote: redis.wrote,
       onClose: () => void redis.close(),
     }),
     wakeUps: createRedisWakeUps({
@@ -35,6 +39,9 @@ export async function openRedisBackend(
       sharded: redis.kind === 'cluster',
     }),
     limiters: redisLimiters(redis.client),
+    failure: redis.failure,
     dependency: redis,
+    // A request's calls together get what one command gets: a 503 within the configured time.
+    deadlineMs: target.commandTimeoutMs,
   };
 }

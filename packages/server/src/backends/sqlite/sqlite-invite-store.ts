@@ -12,9 +12,17 @@ import {
   type EndpointKey,
   endpointKey,
   type InviteStore,
+  type KeyedSend,
   type QueuedInvite,
   type Registration,
 } from '../../invites/delivery.ts';
+import {
+  type ClaimedRecord,
+  judgeRecord,
+  type RecordState,
+  type StoredRecord,
+  takenOver,
+} from '../../invites/idempotency.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { prepareSchema } from './sqlite-schema.ts';
 
@@ -42,9 +50,18 @@ const toInvite = (row: InviteRow): Invite => ({
 });
 
 const toQueuedInvite = (row: InviteRow): QueuedInvite => ({ ...toInvite(row), seq: Number(row.seq) });
+interface RecordRow {
+  fingerprint: string;
+  created_at: number;
+  expires_at: number;
+  state: RecordState;
+  lease_until: number;
+}
 
 interface WaitingSend {
   invites: readonly Invite[];
+  /** A keyed send: its record is marked done in the transaction that stores its invites. */
+  keyed: KeyedSend | undefined;
   resolve: (receipt: DeliveryReceipt) => void;
   reject: (error: unknown) => void;
 }
@@ -112,6 +129,8 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     ),
     liveEndpointsOf: db.prepare('SELECT endpoint_id FROM endpoints WHERE xuid = ? AND expires_at > ?'),
     liveEndpointCount: db.prepare('SELECT count(*) AS n FROM endpoints WHERE xuid = ? AND expires_at > ?'),
+    // On invites_by_user: a user holds at most INVITE_MAX_PENDING_PER_USER invites.
+    storedInvite: db.prepare('SELECT 1 FROM invites WHERE invited_user = ? AND id = ?'),
     // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
     // (none while the user is under it), then everything up to it.
     newestDropped: db.prepare(
@@ -158,6 +177,21 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
          (SELECT xuid, endpoint_id FROM endpoints WHERE expires_at <= ?)`,
     ),
     sweepEndpoints: db.prepare('DELETE FROM endpoints WHERE expires_at <= ?'),
+    record: db.prepare(
+      'SELECT fingerprint, created_at, expires_at, state, lease_until FROM idempotency WHERE id = ?',
+    ),
+    putRecord: db.prepare(
+      `INSERT INTO idempotency (id, fingerprint, created_at, expires_at, state, lease_until)
+       VALUES (?, ?, ?, ?, 'in-flight', ?)
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, created_at = excluded.created_at,
+         expires_at = excluded.expires_at, state = excluded.state, lease_until = excluded.lease_until`,
+    ),
+    setRecordState: db.prepare('UPDATE idempotency SET state = ?, lease_until = ? WHERE id = ?'),
+    // Unless another request took the record over meanwhile (its lease ran out: a new lease).
+    forgetRecord: db.prepare(
+      "DELETE FROM idempotency WHERE id = ? AND state = 'in-flight' AND lease_until = ?",
+    ),
+    sweepRecords: db.prepare('DELETE FROM idempotency WHERE expires_at <= ?'),
   } satisfies Record<string, StatementSync>;
 
   /**
@@ -192,14 +226,23 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
    * sends to the same players often share a commit. A user's drops are reported to the last send
    * in the commit that invited them.
    */
-  function store(sends: readonly (readonly Invite[])[], now: number): DeliveryReceipt[] {
-    const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0 }));
+  function store(sends: readonly WaitingSend[], now: number): DeliveryReceipt[] {
+    const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0, repeated: 0 }));
     const lastSendTo = new Map<string, (typeof receipts)[number]>();
     // Each invited user's endpoints are read once per commit: nothing in it registers or removes one.
     const endpointsOf = new Map<string, readonly { endpoint_id: string }[]>();
-    for (const [index, invites] of sends.entries()) {
+    for (const [index, { invites, keyed }] of sends.entries()) {
       const receipt = receipts[index] as (typeof receipts)[number];
+      // With its invites, or not at all: a keyed send that failed stored none of them, so its
+      // retry stores them all, and one that succeeded is never sent again.
+      if (keyed) sql.setRecordState.run('done', keyed.record.leaseUntilMs, keyed.record.id);
       for (const invite of invites) {
+        // Only a resumed keyed send can meet its own invites, and only if the store was used out
+        // of its order (a send here is one transaction): looked up for those alone.
+        if (keyed?.resumed && sql.storedInvite.get(invite.invitedUser, invite.id) !== undefined) {
+          receipt.repeated += 1;
+          continue;
+        }
         let endpoints = endpointsOf.get(invite.invitedUser);
         if (endpoints === undefined) {
           endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
@@ -232,7 +275,11 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       // reused, so they can match nothing meanwhile, and one statement less runs per commit.
       receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
     }
-    return receipts.map(({ reached, dropped }) => ({ reached: [...reached], dropped }));
+    return receipts.map(({ reached, dropped, repeated }) => ({
+      reached: [...reached],
+      dropped,
+      ...(repeated > 0 && { repeated }),
+    }));
   }
 
   // Group commit: the sends that arrive within one turn of the event loop share one transaction.
@@ -246,12 +293,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     if (sends.length === 0) return;
     const now = clock.now();
     try {
-      const receipts = transaction(() =>
-        store(
-          sends.map((send) => send.invites),
-          now,
-        ),
-      );
+      const receipts = transaction(() => store(sends, now));
       for (const [index, send] of sends.entries())
         send.resolve(receipts[index] ?? { reached: [], dropped: 0 });
     } catch (error) {
@@ -262,7 +304,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       // One failing send must not fail the others: each again, in a transaction of its own.
       for (const send of sends) {
         try {
-          send.resolve(transaction(() => store([send.invites], now)[0] ?? { reached: [], dropped: 0 }));
+          send.resolve(transaction(() => store([send], now)[0] ?? { reached: [], dropped: 0 }));
         } catch (sendError) {
           send.reject(sendError);
         }
@@ -271,9 +313,51 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   }
 
   return {
-    deliver(invites) {
+    deliver(invites, keyed) {
       return new Promise((resolve, reject) => {
-        if (waiting.push({ invites, resolve, reject }) === 1) setImmediate(commitWaiting);
+        if (waiting.push({ invites, keyed, resolve, reject }) === 1) setImmediate(commitWaiting);
+      });
+    },
+
+    async claim(record, { nowMs, leaseMs, windowMs }) {
+      return transaction(() => {
+        const row = sql.record.get(record.id) as RecordRow | undefined;
+        if (row === undefined || row.expires_at <= nowMs) {
+          const fresh: ClaimedRecord = {
+            ...record,
+            createdAtMs: nowMs,
+            expiresAtMs: nowMs + windowMs,
+            leaseUntilMs: nowMs + leaseMs,
+          };
+          sql.putRecord.run(
+            fresh.id,
+            fresh.fingerprint,
+            fresh.createdAtMs,
+            fresh.expiresAtMs,
+            fresh.leaseUntilMs,
+          );
+          return { outcome: 'claimed', record: fresh, resumed: false } as const;
+        }
+        const held: StoredRecord = {
+          id: record.id,
+          fingerprint: row.fingerprint,
+          createdAtMs: row.created_at,
+          expiresAtMs: row.expires_at,
+          leaseUntilMs: row.lease_until,
+          state: row.state,
+        };
+        const judged = judgeRecord(held, record, nowMs);
+        if (judged.outcome !== 'take-over') return judged;
+        const taken = takenOver(held, nowMs, leaseMs);
+        sql.setRecordState.run('in-flight', taken.leaseUntilMs, taken.id);
+        return { outcome: 'claimed', record: taken, resumed: true } as const;
+      });
+    },
+
+    async release(record, stored) {
+      transaction(() => {
+        if (stored) sql.setRecordState.run('failed', record.leaseUntilMs, record.id);
+        else sql.forgetRecord.run(record.id, record.leaseUntilMs);
       });
     },
 
@@ -327,6 +411,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
         sql.sweepAcknowledged.run(now);
         sql.sweepEndpointsAcknowledged.run(now);
         const expiredEndpoints = Number(sql.sweepEndpoints.run(now).changes);
+        sql.sweepRecords.run(now);
         return { expiredInvites, expiredEndpoints };
       });
     },

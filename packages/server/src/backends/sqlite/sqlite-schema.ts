@@ -1,14 +1,31 @@
 // The SQLite invite store's tables, created on a new file and brought up to date on an old one.
 //
-// Version 2. An endpoint's queue is not stored row by row: it is its user's invites sent after it
-// registered (seq > `queued_after`) that it has not acknowledged. A send then writes one row per
-// invitee, whatever their endpoints, into a table with one index besides its key. Invite seqs are
-// handed out by the store after the greatest of the invites', the queue starts and
-// `store_state.last_seq` (written by each sweep), so that they keep increasing for the life of the
-// file, even after every invite has been swept: a seq at or below a queue start would be lost.
+// Version 2 (and 3, which adds the idempotency records). An endpoint's queue is not stored row by
+// row: it is its user's invites sent after it registered (seq > `queued_after`) that it has not
+// acknowledged. A send then writes one row per invitee, whatever their endpoints, into a table
+// with one index besides its key. Invite seqs are handed out by the store after the greatest of
+// the invites', the queue starts and `store_state.last_seq` (written by each sweep), so that they
+// keep increasing for the life of the file, even after every invite has been swept: a seq at or
+// below a queue start would be lost.
 import type { DatabaseSync } from 'node:sqlite';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * Version 3 adds the records of keyed sends (invites/idempotency.ts): one per caller, title and
+ * Idempotency-Key, kept for the window.
+ */
+const idempotencyTable = `
+  CREATE TABLE IF NOT EXISTS idempotency (
+    id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('in-flight', 'done', 'failed')),
+    lease_until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS idempotency_by_expiry ON idempotency (expires_at);
+`;
 
 const tables = `
   CREATE TABLE IF NOT EXISTS invites (
@@ -45,6 +62,7 @@ const tables = `
     last_seq INTEGER NOT NULL
   );
   INSERT OR IGNORE INTO store_state (only_row, last_seq) VALUES (1, 0);
+  ${idempotencyTable}
 `;
 
 /**
@@ -95,7 +113,7 @@ export function prepareSchema(db: DatabaseSync): void {
     undefined;
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec(hasVersion1 ? fromVersion1 : tables);
+    db.exec(hasVersion1 ? fromVersion1 : version === 2 ? idempotencyTable : tables);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {

@@ -9,6 +9,7 @@ import {
 } from '../../../src/backends/redis/connection.ts';
 import { createRedisInviteStore } from '../../../src/backends/redis/redis-invite-store.ts';
 import { type RedisServer, startRedisServer } from '../../../src/backends/redis/test-servers.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const servers: RedisServer[] = [];
 const connections: RedisConnection[] = [];
@@ -32,7 +33,7 @@ function recordingLogger() {
 async function connected(server: RedisServer, logger = pino({ level: 'silent' })) {
   const connection = connectRedis({ kind: 'standalone', url: server.url, commandTimeoutMs: 500 }, logger);
   connections.push(connection);
-  expect(await connection.connected(5000)).toBe(true);
+  expect(await connection.firstAttempt(5000)).toBe(true);
   return connection;
 }
 
@@ -62,66 +63,67 @@ describe('the maxmemory-policy check at start-up', () => {
 });
 
 describe('the Redis connection health', () => {
-  it('is unhealthy while Redis is down and healthy again once it returns, without a new connection', async () => {
+  it('is unavailable while Redis is down and ok again once it returns, without a new connection', async () => {
     const server = await startRedisServer();
     servers.push(server);
     const connection = await connected(server);
-    await waitFor(() => connection.healthy());
+    await waitFor(() => connection.state() === 'ok');
     await server.stop('SIGKILL');
-    await waitFor(() => !connection.healthy());
+    await waitFor(() => connection.state() === 'unavailable');
     await expect(connection.client.get('x')).rejects.toThrow();
     await server.start();
-    await waitFor(() => connection.healthy());
+    await waitFor(() => connection.state() === 'ok');
     expect(await connection.client.set('x', '1')).toBe('OK');
   });
 });
 
 describe('a full Redis (maxmemory reached, noeviction)', () => {
-  it('refuses sends and registrations with ServiceUnavailable, writes nothing, and still serves what is queued', async () => {
+  it('refuses sends and registrations (503, Retry-After 5), and still serves, acknowledges, unregisters and sweeps', async () => {
     const server = await startRedisServer();
     servers.push(server);
     const connection = await connected(server);
+    let now = Date.now();
     const store = createRedisInviteStore({
       client: connection.client,
-      clock: { now: () => Date.now() },
+      clock: { now: () => now },
       maxPendingPerUser: 100,
     });
     const xuid = '1000000000000001';
-    await store.register({ xuid, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
-    const kept = {
-      id: '00000000-0000-4000-8000-000000000001',
+    for (const endpointId of ['console', 'phone', 'tablet'])
+      await store.register({ xuid, endpointId, platform: 'Scarlett', ttlSeconds: 3600 });
+    const invite = (n: number) => ({
+      id: `00000000-0000-4000-8000-00000000000${n}`,
       titleId: 1,
       sender: '2',
       invitedUser: xuid,
       connectionString: '',
-      createdAtMs: Date.now(),
-      expiresAtMs: Date.now() + 60_000,
-    };
-    await store.deliver([kept]);
+      createdAtMs: now,
+      expiresAtMs: now + 60_000,
+    });
+    const [first, second] = [invite(1), invite(2)];
+    await store.deliver([first]);
+    await store.deliver([second]);
     await server.cli('config', 'set', 'maxmemory', '1');
-    try {
-      const refused = { ...kept, id: '00000000-0000-4000-8000-000000000002' };
-      await expect(store.deliver([refused])).rejects.toMatchObject({
-        code: 'ServiceUnavailable',
-        retryAfterSeconds: 1,
-      });
-      await expect(
-        store.register({ xuid, endpointId: 'phone', platform: 'Android', ttlSeconds: 60 }),
-      ).rejects.toMatchObject({ code: 'ServiceUnavailable' });
-      expect(await store.pending(xuid, 'console')).toMatchObject([kept]);
-      expect(await store.pendingFor(xuid)).toEqual([kept]);
-    } finally {
-      await server.cli('config', 'set', 'maxmemory', '0');
-    }
+    await waitFor(() => connection.state() === 'full');
+    await expect(store.deliver([invite(3)])).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+      retryAfterSeconds: 5,
+      message: expect.stringMatching(/full/),
+    });
+    await expect(
+      store.register({ xuid, endpointId: 'watch', platform: 'Android', ttlSeconds: 60 }),
+    ).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    expect(await store.pending(xuid, 'console')).toMatchObject([first, second]);
+    expect(await store.pendingFor(xuid)).toEqual([first, second]);
+    // What only frees memory still runs.
+    expect(await store.acknowledge(xuid, 'console', first.id)).toBe(true);
+    expect(await store.pending(xuid, 'console')).toMatchObject([second]);
+    await store.unregister(xuid, 'phone');
     expect(await store.pending(xuid, 'phone')).toBeUndefined();
+    now += 61_000;
+    expect(await store.sweep()).toEqual({ expiredInvites: 2, expiredEndpoints: 0 });
+    expect(await store.pendingFor(xuid)).toEqual([]);
+    await server.cli('config', 'set', 'maxmemory', '0');
+    await waitFor(() => connection.state() === 'ok');
   });
 });
-
-/** Waits for a real connection event, asking every 25 ms, for at most 10 s. */
-async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('the connection did not change state within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

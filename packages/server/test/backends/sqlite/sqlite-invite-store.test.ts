@@ -200,6 +200,30 @@ describe('SQLite invite store, its file over time', () => {
     migrated.close();
   });
 
+  it('brings a version 2 file (before keyed sends) to version 3, its queues kept and keyed sends taken', async () => {
+    const path = freshPath();
+    const first = setup(path).store;
+    await first.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 60 });
+    const kept = invite(A, at());
+    await first.deliver([kept]);
+    first.close();
+    // Version 2 was version 3 without the records of keyed sends.
+    const older = new DatabaseSync(path);
+    older.exec('DROP TABLE idempotency; PRAGMA user_version = 2');
+    older.close();
+
+    const { store } = setup(path);
+    expect(await store.pending(A, 'console')).toEqual([kept]);
+    const timing = { nowMs: NOW, leaseMs: 2000, windowMs: 60_000 };
+    expect(await store.claim({ id: 'a-key', fingerprint: 'a-body' }, timing)).toMatchObject({
+      outcome: 'claimed',
+    });
+    store.close();
+    const migrated = new DatabaseSync(path);
+    expect(migrated.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+    migrated.close();
+  });
+
   it('is held by one store at a time: a second one on the same file is refused while the first is open', async () => {
     const path = freshPath();
     const first = setup(path).store;
