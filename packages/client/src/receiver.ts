@@ -15,7 +15,12 @@ import {
   type EndpointRegistration,
   InviteListFromJSON,
 } from './generated/models/index.js';
-import { type InviteIterator, PollingInviteIterator, type ReceivedInvite } from './invite-iterator.js';
+import {
+  AcknowledgingInviteIterator,
+  type InviteIterator,
+  pollingSource,
+  type ReceivedInvite,
+} from './invite-iterator.js';
 import { backoffDelay } from './retry.js';
 
 export interface InviteReceiverOptions extends InvitesClientOptions {
@@ -107,6 +112,18 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
     alreadyDone: (failure) => (failure instanceof NotFoundError ? { value: undefined } : undefined),
   });
 
+  /** An iterator's acknowledgement: done once the invite is not pending, whoever took it off. */
+  const acknowledgePending =
+    (xuid: string, endpointId: string) =>
+    async (inviteId: string, signal: AbortSignal): Promise<void> => {
+      try {
+        await call(acknowledge(xuid, endpointId, inviteId), { signal });
+      } catch (error) {
+        // Not pending any more (expired, or acknowledged by the consumer itself): done.
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    };
+
   return Object.freeze({
     registerEndpoint(xuid, endpointId, registration, callOptions) {
       return call<RegisteredEndpoint>(
@@ -161,21 +178,14 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
             .raw,
         result: (body) => (isInviteList(body) ? InviteListFromJSON(body).invites : undefined),
       };
-      return new PollingInviteIterator(
-        {
+      return new AcknowledgingInviteIterator(
+        pollingSource({
           waitSeconds,
           clock: caller.clock,
           poll: (pollSignal) => call(poll, { signal: pollSignal }),
-          acknowledge: async (inviteId, ackSignal) => {
-            try {
-              await call(acknowledge(xuid, endpointId, inviteId), { signal: ackSignal });
-            } catch (error) {
-              // Not pending any more (expired, or acknowledged by the consumer itself): done.
-              if (!(error instanceof NotFoundError)) throw error;
-            }
-          },
+          acknowledge: acknowledgePending(xuid, endpointId),
           backoff: (step) => backoffDelay(step, caller.policy, caller.random),
-        },
+        }),
         signal,
       );
     },
