@@ -2,7 +2,8 @@
 // `chromium` on PATH) in two pages: one calls the Prism mock through it on its own origin (sends,
 // typed errors, abort, timeout); the other runs on another origin than the real service (started
 // with CORS_ORIGINS naming the page's origin) and calls it through the client: preflights, the
-// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving.
+// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving, by polls and
+// through the invite stream (resumed with Last-Event-ID).
 // Not part of `test`, which must pass on machines without a browser.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -87,6 +88,27 @@ try {
   out.throttled = { is: e instanceof ThrottledError, retryAfterReadable: e.retryAfterMs > 0, requestId: e.requestId };
   e = await failure(client.sendServerInvite(service.titleId, { ...invite, invitedUsers: [] }, { requestId: 'page-invalid-1' }));
   out.validation = { is: e instanceof RequestValidationError, requestId: e.requestId };
+  // The stream: an invite sent while it is open arrives through it; a stream resumed after its
+  // cursor (a Last-Event-ID the preflight must allow) brings the next invite, not that one again.
+  // Other senders than above, whose one invite a minute is spent.
+  const streamed = async () => {
+    await receiver.registerEndpoint(service.xuid, 'browser-stream', { platform: 'Win32' });
+    const game = createInvitesClient({ ...options, credentials: service.gameServer });
+    const stream = receiver.streamInvites(service.xuid, 'browser-stream');
+    const arriving = stream.next();
+    await game.sendServerInvite(service.titleId, { invitedUsers: [service.xuid], sender: '2533274792693552' });
+    const first = (await arriving).value;
+    await stream.return();
+    out.streamed = { sender: first.sender, cursor: /^[0-9]+$/.test(first.cursor) };
+    await game.sendServerInvite(service.titleId, { invitedUsers: [service.xuid], sender: '2533274792693553' });
+    const resumed = receiver.streamInvites(service.xuid, 'browser-stream', { lastEventId: first.cursor });
+    const next = (await resumed.next()).value;
+    await resumed.return();
+    out.resumed = { sender: next.sender };
+  };
+  await streamed().catch((error) => {
+    out.streamFailed = String(error);
+  });
 } catch (error) {
   out.unexpected = String(error);
 }
@@ -103,6 +125,8 @@ const CROSS_ORIGIN_EXPECTED = {
   received: [CROSS_ORIGIN_XUID],
   throttled: { is: true, retryAfterReadable: true, requestId: 'page-throttled-1' },
   validation: { is: true, requestId: 'page-invalid-1' },
+  streamed: { sender: '2533274792693552', cursor: true },
+  resumed: { sender: '2533274792693553' },
 };
 
 /**
