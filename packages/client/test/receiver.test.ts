@@ -26,6 +26,7 @@ import {
   ENDPOINT_URL,
   failed,
   REQUEST_ID,
+  received,
   rejection,
   setup,
   tooManyInFlight,
@@ -261,15 +262,35 @@ describe.each(operations)('%s, when the server answers an error', (name, operati
   });
 });
 
-describe('receiveInvites', () => {
+// The two iterators of an endpoint's invites, for what they do alike whatever they read.
+const iterators: [
+  string,
+  (receiver: InviteReceiver, signal?: AbortSignal) => AsyncIterator<ReceivedInvite>,
+][] = [
+  ['receiveInvites', (receiver, signal) => receiver.receiveInvites(XUID, ENDPOINT_ID, { signal })],
+  ['streamInvites', (receiver, signal) => receiver.streamInvites(XUID, ENDPOINT_ID, { signal })],
+];
+
+describe.each(iterators)('%s', (_, iterate) => {
   it('sends nothing until the first invite is asked for', () => {
     const { fetch, receiver } = setup([]);
 
-    receiver.receiveInvites(XUID, ENDPOINT_ID);
+    iterate(receiver);
 
     expect(fetch.requests).toHaveLength(0);
   });
 
+  it('sends nothing when the signal is already aborted', async () => {
+    const { fetch, receiver } = setup([]);
+    const reason = new Error('before');
+
+    await expect(iterate(receiver, AbortSignal.abort(reason)).next()).rejects.toBe(reason);
+
+    expect(fetch.requests).toHaveLength(0);
+  });
+});
+
+describe('receiveInvites', () => {
   it('long polls with waitSeconds 30 by default and yields the invites with their dates as Date', async () => {
     const { fetch, clock, receiver } = setup([invites(A)]);
     const iterator = receiver.receiveInvites(XUID, ENDPOINT_ID);
@@ -278,15 +299,7 @@ describe('receiveInvites', () => {
 
     expect(traffic(fetch)).toEqual([poll(30)]);
     expect(fetch.requests[0]?.headers.get('Authorization')).toBe(CREDENTIAL);
-    expect(first).toEqual({
-      done: false,
-      value: {
-        ...A,
-        platform: 'XboxOne',
-        createdAt: new Date(A.createdAt),
-        expiresAt: new Date(A.expiresAt),
-      } satisfies ReceivedInvite,
-    });
+    expect(first).toEqual({ done: false, value: received(A) });
     await iterator.return();
   });
 
@@ -439,17 +452,6 @@ describe('receiveInvites', () => {
 
     expect(error).toBe(reason);
     expect(traffic(fetch)).toEqual([poll()]);
-  });
-
-  it('sends nothing when the signal is already aborted', async () => {
-    const { fetch, receiver } = setup([invites(A)]);
-    const reason = new Error('before');
-
-    await expect(
-      receiver.receiveInvites(XUID, ENDPOINT_ID, { signal: AbortSignal.abort(reason) }).next(),
-    ).rejects.toBe(reason);
-
-    expect(fetch.requests).toHaveLength(0);
   });
 
   it('ends with a NotFoundError when the endpoint is not registered', async () => {

@@ -1,6 +1,7 @@
 // What the receiver's tests share: a receiver on a fake fetch and a fake clock, invites as the
 // server sends them, the server's error answers, and the traffic a receive loop sends.
 import { expect } from 'vitest';
+import type { ReceivedInvite } from '../../src/invite-iterator.js';
 import { createInviteReceiver, type InviteReceiverOptions } from '../../src/receiver.js';
 import { FakeClock } from './fake-clock.js';
 import { type FakeFetch, fakeFetch, type Reply, reply } from './fake-fetch.js';
@@ -26,6 +27,16 @@ export function inviteJson(n: number) {
     activationUri: `ms-xbl-6cf217a8://inviteAccept?invitedUser=${XUID}&sender=2533274792693551&connectionString=${n}`,
   };
 }
+/** The invite as the receiver yields it: the dates as `Date`s. */
+export function received(invite: ReturnType<typeof inviteJson>): ReceivedInvite {
+  return {
+    ...invite,
+    platform: 'XboxOne',
+    createdAt: new Date(invite.createdAt),
+    expiresAt: new Date(invite.expiresAt),
+  };
+}
+
 export const A = inviteJson(1);
 export const B = inviteJson(2);
 export const C = inviteJson(3);
