@@ -37,7 +37,7 @@ export interface StreamLoop {
 }
 
 /** The reconnection time until the stream's first `retry:` field says otherwise (browsers use 3 s). */
-export const DEFAULT_RECONNECTION_TIME_MS = 3_000;
+const DEFAULT_RECONNECTION_TIME_MS = 3_000;
 // A `retry:` or `Retry-After` asking for more is taken as this much: far below what a timer can
 // wait (about 24.8 days), and the longest the service keeps a stream open anyway.
 const MAX_RECONNECTION_TIME_MS = 3_600_000;
@@ -190,9 +190,12 @@ export class InviteStream implements InviteSource<StreamedInvite> {
       throw error;
     }
     if (events.length > 0 || parser.comments > 0) connection.worked = true;
-    // Sent back on reconnection: one fetch cannot send would fail every reconnection.
+    // Sent back on reconnection: an id fetch cannot send as a header would fail every one.
     if (!isSendableCursor(parser.lastEventId)) {
-      throw errorFromUnexpectedBody(response, `an event id that is no cursor: id: ${parser.lastEventId}`);
+      throw errorFromUnexpectedBody(
+        response,
+        `an event id that cannot be sent back as Last-Event-ID: ${JSON.stringify(parser.lastEventId)}`,
+      );
     }
     const invites: StreamedInvite[] = [];
     for (const event of events) {
