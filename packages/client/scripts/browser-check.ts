@@ -2,8 +2,7 @@
 // `chromium` on PATH) in two pages: one calls the Prism mock through it on its own origin (sends,
 // typed errors, abort, timeout); the other runs on another origin than the real service (started
 // with CORS_ORIGINS naming the page's origin) and calls it through the client: preflights, the
-// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving, by polls and
-// through the invite stream (resumed with Last-Event-ID).
+// exposed headers (Retry-After, RateLimit, X-Request-Id), registering and receiving.
 // Not part of `test`, which must pass on machines without a browser.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
