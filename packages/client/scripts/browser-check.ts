@@ -91,6 +91,27 @@ try {
   out.throttled = { is: e instanceof ThrottledError, retryAfterReadable: e.retryAfterMs > 0, requestId: e.requestId };
   e = await failure(client.sendServerInvite(service.titleId, { ...invite, invitedUsers: [] }, { requestId: 'page-invalid-1' }));
   out.validation = { is: e instanceof RequestValidationError, requestId: e.requestId };
+  // The stream: an invite sent while it is open arrives through it; a stream resumed after its
+  // cursor (a Last-Event-ID the preflight must allow) brings the next invite, not that one again.
+  // Senders of its own: the service allows each one invite a minute (the other pages' are spent).
+  const streamed = async () => {
+    await receiver.registerEndpoint(service.xuid, 'browser-stream', { platform: 'Win32' });
+    const game = createInvitesClient({ ...options, credentials: service.gameServer });
+    const stream = receiver.streamInvites(service.xuid, 'browser-stream');
+    const arriving = stream.next();
+    await game.sendServerInvite(service.titleId, { invitedUsers: [service.xuid], sender: '2533274792693600' });
+    const first = (await arriving).value;
+    await stream.return();
+    out.streamed = { sender: first.sender, cursor: /^[0-9]+$/.test(first.cursor) };
+    await game.sendServerInvite(service.titleId, { invitedUsers: [service.xuid], sender: '2533274792693601' });
+    const resumed = receiver.streamInvites(service.xuid, 'browser-stream', { lastEventId: first.cursor });
+    const next = (await resumed.next()).value;
+    await resumed.return();
+    out.resumed = { sender: next.sender };
+  };
+  await streamed().catch((error) => {
+    out.streamFailed = String(error);
+  });
 } catch (error) {
   out.unexpected = String(error);
 }
@@ -107,6 +128,8 @@ const CROSS_ORIGIN_EXPECTED = {
   received: [CROSS_ORIGIN_XUID],
   throttled: { is: true, retryAfterReadable: true, requestId: 'page-throttled-1' },
   validation: { is: true, requestId: 'page-invalid-1' },
+  streamed: { sender: '2533274792693600', cursor: true },
+  resumed: { sender: '2533274792693601' },
 };
 
 /**

@@ -85,12 +85,15 @@ export interface Operation<T> {
   send(configuration: Configuration, init: RequestInit, requestId: string | undefined): Promise<Response>;
   /**
    * The result of a 2xx: a fixed value, when the contract documents one status without a body
-   * (another 2xx, or a body, breaks the contract), or a function of the parsed JSON body returning
-   * `undefined` when the body breaks the contract.
+   * (another 2xx, or a body, breaks the contract), a function of the parsed JSON body returning
+   * `undefined` when the body breaks the contract, or, for a body read after the call (a stream),
+   * a function of the response with its body unread, returning `undefined` when the response is
+   * not the one the contract documents (its body is then read for the error).
    */
   readonly result:
     | { readonly value: T; readonly status: number }
-    | ((body: unknown, response: Response) => T | undefined);
+    | ((body: unknown, response: Response) => T | undefined)
+    | { readonly unread: (response: Response) => T | undefined };
   /**
    * For an operation whose repetition the server refuses once it has succeeded (acknowledging an
    * invite twice answers 404): the result to resolve with when a retry, following an attempt the
@@ -166,6 +169,10 @@ export function createCaller(options: InvitesClientOptions): Caller {
       throw thrown;
     }
     const { result } = operation;
+    if ('unread' in result) {
+      const value = result.unread(response);
+      if (value !== undefined) return { ok: true, value };
+    }
     let text: string;
     try {
       text = await response.text();
@@ -174,7 +181,7 @@ export function createCaller(options: InvitesClientOptions): Caller {
       // The connection broke mid-body: the server answered, so it may have acted.
       return { ok: false, failure: networkErrorFrom(thrown, requestId) };
     }
-    if (typeof result !== 'function') {
+    if ('value' in result) {
       // Anything but the documented status without a body is not the service's answer (a proxy's
       // or another server's page at a wrong baseUrl): resolving would claim a success nobody
       // confirmed. Not retried: the request may have reached the service behind it.
@@ -182,7 +189,7 @@ export function createCaller(options: InvitesClientOptions): Caller {
         ? { ok: true, value: result.value }
         : { ok: false, failure: errorFromUnexpectedBody(response, text) };
     }
-    const value = result(parseJson(text), response);
+    const value = typeof result === 'function' ? result(parseJson(text), response) : undefined;
     return value === undefined
       ? { ok: false, failure: errorFromUnexpectedBody(response, text) }
       : { ok: true, value };
@@ -253,7 +260,7 @@ export function requestIdParameter(requestId: string | undefined): { xRequestId?
   return requestId === undefined ? {} : { xRequestId: requestId };
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

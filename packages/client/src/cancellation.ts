@@ -56,3 +56,23 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/**
+ * A signal aborted as soon as `a` or `b` is, with its reason: `AbortSignal.any`, which Node
+ * 20.0-20.2 and older browsers lack.
+ */
+export function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (a.aborted) return a;
+  if (b.aborted) return b;
+  const controller = new AbortController();
+  const forward = (signal: AbortSignal) => () => {
+    a.removeEventListener('abort', fromA);
+    b.removeEventListener('abort', fromB);
+    controller.abort(signal.reason);
+  };
+  const fromA = forward(a);
+  const fromB = forward(b);
+  a.addEventListener('abort', fromA, { once: true });
+  b.addEventListener('abort', fromB, { once: true });
+  return controller.signal;
+}

@@ -42,11 +42,13 @@ export {
   ThrottledEntityLimitTypeEnum as LimitType,
 } from './generated/models/index.js';
 export type { InviteIterator, ReceivedInvite } from './invite-iterator.js';
+export type { StreamedInvite } from './invite-stream.js';
 export {
   createInviteReceiver,
   type InviteReceiver,
   type InviteReceiverOptions,
   type ReceiveInvitesOptions,
   type RegisteredEndpoint,
+  type StreamInvitesOptions,
 } from './receiver.js';
 export { DEFAULT_RETRY_POLICY, type RetryOptions } from './retry.js';

@@ -5,18 +5,27 @@ import {
   type InvitesClientOptions,
   isRecord,
   type Operation,
+  parseJson,
   requestIdParameter,
 } from './call.js';
+import { eitherSignal } from './cancellation.js';
 import { NotFoundError } from './errors.js';
 import { DeliveryApi } from './generated/index.js';
 import {
   type Endpoint,
   EndpointFromJSON,
   type EndpointRegistration,
+  InviteFromJSON,
   InviteListFromJSON,
 } from './generated/models/index.js';
-import { type InviteIterator, PollingInviteIterator, type ReceivedInvite } from './invite-iterator.js';
-import { backoffDelay } from './retry.js';
+import {
+  AcknowledgingInviteIterator,
+  type InviteIterator,
+  pollingSource,
+  type ReceivedInvite,
+} from './invite-iterator.js';
+import { InviteStream, isSendableCursor, type StreamedInvite } from './invite-stream.js';
+import { backoffDelay, reconnectDelay } from './retry.js';
 
 export interface InviteReceiverOptions extends InvitesClientOptions {
   /**
@@ -51,6 +60,20 @@ export interface ReceiveInvitesOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface StreamInvitesOptions {
+  /**
+   * Ends the iteration: the stream is closed, a request in flight cancelled, and the pending
+   * `next()` rejects with `signal.reason`, as fetch does.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * The `cursor` of an invite received before (from an earlier stream, perhaps in an earlier run
+   * of the application): the stream continues after it, and invites sent up to it are not sent
+   * again. Without it, every invite pending for the endpoint is sent.
+   */
+  readonly lastEventId?: string;
+}
+
 export interface InviteReceiver {
   /**
    * Registers the device as one of the user's endpoints, or refreshes its registration. Resolves
@@ -73,6 +96,25 @@ export interface InviteReceiver {
    * `NotFoundError` means the endpoint is not registered (or its registration expired).
    */
   receiveInvites(xuid: string, endpointId: string, options?: ReceiveInvitesOptions): InviteIterator;
+  /**
+   * The endpoint's invites, oldest first, as they arrive, on one connection that stays open
+   * (Server-Sent Events) rather than a loop of polls. Nothing is sent before the first `next()`.
+   * Invites are acknowledged as `receiveInvites` acknowledges them: each when the consumer asks
+   * for the next one; leaving the loop acknowledges nothing. Each carries its `cursor`, to pass as
+   * `lastEventId` to a later stream. When the service ends the stream (it does after about an
+   * hour, when an instance drains, or when another stream of the endpoint starts) or the
+   * connection breaks or falls silent, the iterator connects again after the server's `retry:`
+   * time, with jitter and a growing backoff while connections fail, continuing after the last
+   * event received. Errors end the iteration: a first connection that fails after its retries; a
+   * reconnection refused for good (`NotFoundError`: the endpoint is not registered any more;
+   * `AuthenticationError`, `AuthorizationError`, `RequestValidationError`); an acknowledgement
+   * that fails; a stream that breaks the contract (`ApiError` `UnexpectedResponse`).
+   */
+  streamInvites(
+    xuid: string,
+    endpointId: string,
+    options?: StreamInvitesOptions,
+  ): InviteIterator<StreamedInvite>;
   /**
    * Acknowledges an invite: it is never delivered to this endpoint again. Rejects with a
    * `NotFoundError` when it is not pending (already acknowledged, expired, or never sent here),
@@ -106,6 +148,18 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
     // The retry of an acknowledgement that went through finds the invite gone.
     alreadyDone: (failure) => (failure instanceof NotFoundError ? { value: undefined } : undefined),
   });
+
+  /** An iterator's acknowledgement: done once the invite is not pending, whoever took it off. */
+  const acknowledgePending =
+    (xuid: string, endpointId: string) =>
+    async (inviteId: string, signal: AbortSignal): Promise<void> => {
+      try {
+        await call(acknowledge(xuid, endpointId, inviteId), { signal });
+      } catch (error) {
+        // Not pending any more (expired, or acknowledged by the consumer itself): done.
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    };
 
   return Object.freeze({
     registerEndpoint(xuid, endpointId, registration, callOptions) {
@@ -161,21 +215,53 @@ export function createInviteReceiver(options: InviteReceiverOptions): InviteRece
             .raw,
         result: (body) => (isInviteList(body) ? InviteListFromJSON(body).invites : undefined),
       };
-      return new PollingInviteIterator(
-        {
+      return new AcknowledgingInviteIterator(
+        pollingSource({
           waitSeconds,
           clock: caller.clock,
           poll: (pollSignal) => call(poll, { signal: pollSignal }),
-          acknowledge: async (inviteId, ackSignal) => {
-            try {
-              await call(acknowledge(xuid, endpointId, inviteId), { signal: ackSignal });
-            } catch (error) {
-              // Not pending any more (expired, or acknowledged by the consumer itself): done.
-              if (!(error instanceof NotFoundError)) throw error;
-            }
-          },
+          acknowledge: acknowledgePending(xuid, endpointId),
           backoff: (step) => backoffDelay(step, caller.policy, caller.random),
-        },
+        }),
+        signal,
+      );
+    },
+
+    streamInvites(xuid, endpointId, streamOptions = {}) {
+      const { signal, lastEventId = '' } = streamOptions;
+      if (typeof lastEventId !== 'string' || !isSendableCursor(lastEventId)) {
+        throw new TypeError(
+          `lastEventId must be the cursor of a streamed invite, got ${JSON.stringify(lastEventId)}`,
+        );
+      }
+      const open = (cursor: string | undefined, connection: AbortSignal): Operation<Response> => ({
+        idempotent: true,
+        send: async (configuration, init) =>
+          (
+            await new DeliveryApi(configuration).receiveInviteStreamRaw(
+              { xuid, endpointId, ...(cursor === undefined ? {} : { lastEventID: cursor }) },
+              // The call's signal (its deadline, the caller's cancellation) stops following the
+              // caller once the call has returned the response; the connection's cancels the body
+              // read after it.
+              { ...init, signal: init.signal ? eitherSignal(init.signal, connection) : connection },
+            )
+          ).raw,
+        result: { unread: (response) => (isEventStream(response) ? response : undefined) },
+      });
+      return new AcknowledgingInviteIterator(
+        new InviteStream(
+          {
+            clock: caller.clock,
+            open: (cursor, connection) => call(open(cursor, connection), { signal: connection }),
+            acknowledge: acknowledgePending(xuid, endpointId),
+            parseInvite: (data) => {
+              const json = parseJson(data);
+              return isInvite(json) ? InviteFromJSON(json) : undefined;
+            },
+            reconnectDelay: (step, floorMs) => reconnectDelay(step, floorMs, caller.policy, caller.random),
+          },
+          lastEventId,
+        ),
         signal,
       );
     },
@@ -220,4 +306,13 @@ function isInvite(value: unknown): boolean {
 
 function isInviteList(body: unknown): boolean {
   return isRecord(body) && Array.isArray(body.invites) && body.invites.every(isInvite);
+}
+
+/** The contract's stream: 200, `text/event-stream`, a body to read. */
+function isEventStream(response: Response): boolean {
+  return (
+    response.status === 200 &&
+    response.body !== null &&
+    /^text\/event-stream\s*(;|$)/i.test(response.headers.get('Content-Type') ?? '')
+  );
 }

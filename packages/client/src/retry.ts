@@ -93,6 +93,28 @@ export function backoffDelay(step: number, policy: RetryPolicy, random: () => nu
   return delay / 2 + random() * (delay / 2);
 }
 
+/**
+ * How long a stream waits before it connects again, at the numbered consecutive reconnection
+ * (1-based: the first after a stream that worked): never less than `floorMs` (the server's
+ * `retry:`, or a `Retry-After`), and with jitter, so that the streams an instance ends together
+ * (a drain) come back spread. It doubles with each reconnection that follows a failure, up to
+ * `maxDelayMs` (or twice the floor, when that is more).
+ */
+export function reconnectDelay(
+  step: number,
+  floorMs: number,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
+  // Equal jitter from twice the floor: the first wait falls between one and two floors.
+  const baseDelayMs = 2 * Math.max(floorMs, policy.baseDelayMs);
+  return backoffDelay(
+    step,
+    { ...policy, baseDelayMs, maxDelayMs: Math.max(policy.maxDelayMs, baseDelayMs) },
+    random,
+  );
+}
+
 function isRetryable(error: InvitesClientError, policy: RetryPolicy, idempotent: boolean): boolean {
   const repeatable = idempotent || policy.retryWhenDeliveryUnknown;
   if (error instanceof ThrottledError) return true;

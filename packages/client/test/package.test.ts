@@ -15,6 +15,12 @@ import {
   type Resolution,
 } from '../scripts/check-readme-examples.js';
 import { lintTarball, npmEnvironment, pack, packageDir, run, tsc } from '../scripts/pack-check.js';
+import {
+  ORIGIN_ENDPOINT,
+  ORIGIN_INVITES,
+  ORIGIN_XUID,
+  startEventStreamOrigin,
+} from './support/event-stream-origin.js';
 import { publish, type Registry, startRegistry } from './support/registry.js';
 
 // Packing builds the package first; publishing starts a registry.
@@ -324,6 +330,81 @@ describe('a consumer outside the workspace that installed the package by name', 
     }
   }, 60_000);
 });
+
+describe("the invite stream on the consumer's Node", () => {
+  it('reads events split anywhere over a real socket, reconnects with Last-Event-ID when the stream ends, and closes the connection on abort', async () => {
+    const origin = await startEventStreamOrigin();
+    try {
+      const project = await consumerProject('stream-consumer', { type: 'module' });
+      await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+      await writeFile(path.join(project, 'consumer.ts'), streamConsumerSource(origin.url));
+
+      await run(process.execPath, [tsc, '-p', project]);
+      const output = await run(consumerNode, [path.join('out', 'consumer.js')], project);
+
+      const report = JSON.parse(output.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+      const [first, second] = ORIGIN_INVITES;
+      expect(report).toEqual({
+        node: (await run(consumerNode, ['--version'])).trim(),
+        received: [
+          { id: first?.id, cursor: '1', connectionString: first?.connectionString, createdAtIsDate: true },
+          { id: second?.id, cursor: '2', connectionString: second?.connectionString, createdAtIsDate: true },
+        ],
+        stoppedBy: 'the player signed out',
+        streamClosed: true,
+      });
+      const stream = `GET /users/${ORIGIN_XUID}/endpoints/${ORIGIN_ENDPOINT}/invites/stream`;
+      expect(origin.requests.filter(({ request }) => request !== 'GET /stream-closed')).toEqual([
+        { request: stream, lastEventId: undefined },
+        // The first invite, acknowledged when the loop asked for the next one.
+        {
+          request: `DELETE /users/${ORIGIN_XUID}/endpoints/${ORIGIN_ENDPOINT}/invites/${first?.id}`,
+          lastEventId: undefined,
+        },
+        { request: stream, lastEventId: '1' },
+      ]);
+    } finally {
+      await origin.close();
+    }
+  }, 60_000);
+});
+
+/** A device's loop on the invite stream, stopped by its signal after the second invite. */
+function streamConsumerSource(url: string): string {
+  return `import { createInviteReceiver, type StreamedInvite } from '@server-invites/client';
+
+declare const process: { version: string };
+const receiver = createInviteReceiver({
+  baseUrl: ${JSON.stringify(url)},
+  credentials: 'XBL3.0 x=3456;user-token',
+  // The origin says retry: 0; this makes the reconnection come within milliseconds.
+  retry: { baseDelayMs: 1 },
+});
+const signedOut = new AbortController();
+const received: StreamedInvite[] = [];
+let stoppedBy: unknown;
+try {
+  for await (const invite of receiver.streamInvites(${JSON.stringify(ORIGIN_XUID)}, ${JSON.stringify(ORIGIN_ENDPOINT)}, { signal: signedOut.signal })) {
+    received.push(invite);
+    if (received.length === 2) signedOut.abort(new Error('the player signed out'));
+  }
+} catch (error) {
+  stoppedBy = error instanceof Error ? error.message : error;
+}
+const streamClosed: unknown = await (await fetch(${JSON.stringify(`${url}/stream-closed`)})).json();
+console.log(JSON.stringify({
+  node: process.version,
+  received: received.map((invite) => ({
+    id: invite.id,
+    cursor: invite.cursor,
+    connectionString: invite.connectionString,
+    createdAtIsDate: invite.createdAt instanceof Date,
+  })),
+  stoppedBy,
+  streamClosed,
+}));
+`;
+}
 
 const CONSUMER_TSCONFIG = {
   compilerOptions: {

@@ -7,6 +7,7 @@ import type {
   ReceivedInvite,
   RegisteredEndpoint,
   SendServerInviteRequest,
+  StreamedInvite,
   ThrottledEntity,
 } from '../src/index.js';
 import * as api from '../src/index.js';
@@ -90,6 +91,16 @@ describe('the package entry point', () => {
     expectTypeOf<ReturnType<api.InviteReceiver['receiveInvites']>>().toExtend<
       AsyncIterable<ReceivedInvite>
     >();
+    expectTypeOf<ReturnType<api.InviteReceiver['streamInvites']>>().toExtend<AsyncIterable<StreamedInvite>>();
+    expectTypeOf<StreamedInvite>().toExtend<ReceivedInvite>();
+    expectTypeOf<StreamedInvite['cursor']>().toEqualTypeOf<string>();
+    expectTypeOf<Parameters<api.InviteReceiver['streamInvites']>[2]>().toEqualTypeOf<
+      api.StreamInvitesOptions | undefined
+    >();
+    expectTypeOf<api.StreamInvitesOptions>().toEqualTypeOf<{
+      readonly signal?: AbortSignal;
+      readonly lastEventId?: string;
+    }>();
     expectTypeOf<ReceivedInvite>().toEqualTypeOf<{
       id: string;
       titleId: number;

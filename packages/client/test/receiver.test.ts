@@ -12,85 +12,35 @@ import {
   TimeoutError,
 } from '../src/errors.js';
 import type { ReceivedInvite } from '../src/invite-iterator.js';
-import { createInviteReceiver, type InviteReceiver, type InviteReceiverOptions } from '../src/receiver.js';
-import { FakeClock } from './support/fake-clock.js';
-import { type FakeFetch, fakeFetch, fetchFailure, type Reply, reply } from './support/fake-fetch.js';
-
-const BASE_URL = 'https://invites.test';
-const XUID = '2814613569642996';
-const ENDPOINT_ID = 'living-room-console';
-const CREDENTIAL = 'XBL3.0 x=3456;user-token';
-const REQUEST_ID = 'req-7';
-const ENDPOINT_URL = `${BASE_URL}/users/${XUID}/endpoints/${ENDPOINT_ID}`;
-
-/** An invite as the server sends it (JSON), numbered so that tests can tell them apart. */
-function inviteJson(n: number) {
-  return {
-    id: `00000000-0000-4000-8000-00000000000${n}`,
-    titleId: 1827805096,
-    sender: '2533274792693551',
-    invitedUser: XUID,
-    connectionString: `server=203.0.113.10:3074;session=${n}`,
-    platform: 'XboxOne',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    expiresAt: '2026-01-01T01:00:00.000Z',
-    activationUri: `ms-xbl-6cf217a8://inviteAccept?invitedUser=${XUID}&sender=2533274792693551&connectionString=${n}`,
-  };
-}
-const A = inviteJson(1);
-const B = inviteJson(2);
-const C = inviteJson(3);
+import { createInviteReceiver, type InviteReceiver } from '../src/receiver.js';
+import { fetchFailure, type Reply, reply } from './support/fake-fetch.js';
+import {
+  A,
+  ack,
+  acknowledged,
+  B,
+  BASE_URL,
+  C,
+  CREDENTIAL,
+  ENDPOINT_ID,
+  ENDPOINT_URL,
+  failed,
+  REQUEST_ID,
+  received,
+  rejection,
+  setup,
+  tooManyInFlight,
+  traffic,
+  XUID,
+} from './support/receiver.js';
 
 const invites = (...list: unknown[]) => reply.json(200, { invites: list });
-const acknowledged = reply.noContent();
 const endpointJson = {
   xuid: XUID,
   endpointId: ENDPOINT_ID,
   platform: 'Scarlett',
   expiresAt: '2026-01-31T00:00:00.000Z',
 };
-const failed = (status: number, errorCode: string, headers: Record<string, string> = {}) =>
-  reply.json(
-    status,
-    { errorCode, debugMessage: `${errorCode} happened` },
-    { 'X-Request-Id': REQUEST_ID, ...headers },
-  );
-const tooManyInFlight = reply.json(
-  429,
-  { version: 1, currentRequests: 5, maxRequests: 4, periodInSeconds: 0, limitType: 'Concurrency' },
-  { 'X-Request-Id': REQUEST_ID, 'Retry-After': '1' },
-);
-
-/** A receiver on a fake fetch and a fake clock, with jitter fixed at half its span and no deadline. */
-function setup(
-  replies: Reply[] | ((clock: FakeClock) => Reply[]),
-  options: Partial<InviteReceiverOptions> = {},
-) {
-  const clock = new FakeClock();
-  const fetch = fakeFetch(...(typeof replies === 'function' ? replies(clock) : replies));
-  const receiver = createInviteReceiver({
-    baseUrl: BASE_URL,
-    credentials: CREDENTIAL,
-    fetch,
-    clock,
-    random: () => 0.5,
-    timeoutMs: Number.POSITIVE_INFINITY,
-    ...options,
-  });
-  return { fetch, clock, receiver };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.unreachable('the call resolved'),
-    (error: unknown) => error,
-  );
-}
-
-/** `METHOD path` of every request sent, for following a receive loop's traffic. */
-const traffic = (fetch: FakeFetch) =>
-  fetch.requests.map((r) => `${r.method} ${r.url.slice(BASE_URL.length)}`);
-const ack = (invite: { id: string }) => `DELETE /users/${XUID}/endpoints/${ENDPOINT_ID}/invites/${invite.id}`;
 const poll = (waitSeconds = 30) =>
   `GET /users/${XUID}/endpoints/${ENDPOINT_ID}/invites?waitSeconds=${waitSeconds}`;
 
@@ -312,15 +262,35 @@ describe.each(operations)('%s, when the server answers an error', (name, operati
   });
 });
 
-describe('receiveInvites', () => {
+// The two iterators of an endpoint's invites, for what they do alike whatever they read.
+const iterators: [
+  string,
+  (receiver: InviteReceiver, signal?: AbortSignal) => AsyncIterator<ReceivedInvite>,
+][] = [
+  ['receiveInvites', (receiver, signal) => receiver.receiveInvites(XUID, ENDPOINT_ID, { signal })],
+  ['streamInvites', (receiver, signal) => receiver.streamInvites(XUID, ENDPOINT_ID, { signal })],
+];
+
+describe.each(iterators)('%s', (_, iterate) => {
   it('sends nothing until the first invite is asked for', () => {
     const { fetch, receiver } = setup([]);
 
-    receiver.receiveInvites(XUID, ENDPOINT_ID);
+    iterate(receiver);
 
     expect(fetch.requests).toHaveLength(0);
   });
 
+  it('sends nothing when the signal is already aborted', async () => {
+    const { fetch, receiver } = setup([]);
+    const reason = new Error('before');
+
+    await expect(iterate(receiver, AbortSignal.abort(reason)).next()).rejects.toBe(reason);
+
+    expect(fetch.requests).toHaveLength(0);
+  });
+});
+
+describe('receiveInvites', () => {
   it('long polls with waitSeconds 30 by default and yields the invites with their dates as Date', async () => {
     const { fetch, clock, receiver } = setup([invites(A)]);
     const iterator = receiver.receiveInvites(XUID, ENDPOINT_ID);
@@ -329,15 +299,7 @@ describe('receiveInvites', () => {
 
     expect(traffic(fetch)).toEqual([poll(30)]);
     expect(fetch.requests[0]?.headers.get('Authorization')).toBe(CREDENTIAL);
-    expect(first).toEqual({
-      done: false,
-      value: {
-        ...A,
-        platform: 'XboxOne',
-        createdAt: new Date(A.createdAt),
-        expiresAt: new Date(A.expiresAt),
-      } satisfies ReceivedInvite,
-    });
+    expect(first).toEqual({ done: false, value: received(A) });
     await iterator.return();
   });
 
@@ -490,17 +452,6 @@ describe('receiveInvites', () => {
 
     expect(error).toBe(reason);
     expect(traffic(fetch)).toEqual([poll()]);
-  });
-
-  it('sends nothing when the signal is already aborted', async () => {
-    const { fetch, receiver } = setup([invites(A)]);
-    const reason = new Error('before');
-
-    await expect(
-      receiver.receiveInvites(XUID, ENDPOINT_ID, { signal: AbortSignal.abort(reason) }).next(),
-    ).rejects.toBe(reason);
-
-    expect(fetch.requests).toHaveLength(0);
   });
 
   it('ends with a NotFoundError when the endpoint is not registered', async () => {

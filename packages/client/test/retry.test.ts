@@ -7,7 +7,7 @@ import {
   ServerError,
   ThrottledError,
 } from '../src/errors.js';
-import { DEFAULT_RETRY_POLICY, resolveRetryPolicy, retryDelay } from '../src/retry.js';
+import { DEFAULT_RETRY_POLICY, reconnectDelay, resolveRetryPolicy, retryDelay } from '../src/retry.js';
 
 const response = { debugMessage: 'x', requestId: undefined };
 const throttled = (retryAfterMs: number | undefined) =>
@@ -89,6 +89,31 @@ describe('retryDelay', () => {
   it('keeps the equal-jitter backoff within [step / 2, step)', () => {
     expect(retryDelay(network(false), 3, policy, () => 0)).toBe(800);
     expect(retryDelay(network(false), 3, policy, () => 0.999_999)).toBeCloseTo(1_600, 0);
+  });
+});
+
+describe('reconnectDelay', () => {
+  const policy = DEFAULT_RETRY_POLICY;
+
+  it('waits between one and two floors at the first reconnection, never less than the floor', () => {
+    expect(reconnectDelay(1, 3_000, policy, () => 0)).toBe(3_000);
+    expect(reconnectDelay(1, 3_000, policy, half)).toBe(4_500);
+    expect(reconnectDelay(1, 3_000, policy, () => 0.999_999)).toBeLessThan(6_000);
+  });
+
+  it('doubles with each reconnection in a row, up to maxDelayMs', () => {
+    expect([1, 2, 3, 4, 5].map((step) => reconnectDelay(step, 3_000, policy, half))).toEqual([
+      4_500, 9_000, 18_000, 22_500, 22_500,
+    ]);
+  });
+
+  it('starts from baseDelayMs when the floor is below it (a retry: 0 never means reconnecting at once)', () => {
+    expect(reconnectDelay(1, 0, policy, () => 0)).toBe(500);
+  });
+
+  it('honours a floor above maxDelayMs rather than capping it', () => {
+    expect(reconnectDelay(1, 120_000, policy, () => 0)).toBe(120_000);
+    expect(reconnectDelay(5, 120_000, policy, () => 0)).toBe(120_000);
   });
 });
 

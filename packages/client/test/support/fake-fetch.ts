@@ -79,3 +79,62 @@ export const reply = {
 export function fetchFailure(code: string): TypeError {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code}`), { code }) });
 }
+
+/** A streamed response body that a test writes as a server would, chunk by chunk. */
+export interface ScriptedStream {
+  /**
+   * The reply: 200, `text/event-stream`, this body. Aborting the request errors the body with
+   * the abort reason, as fetch does.
+   */
+  readonly reply: (request: RecordedRequest) => Response;
+  /** Sends text (as UTF-8) or bytes, as one chunk. */
+  push(chunk: string | Uint8Array): void;
+  /** Ends the response, as a server ending the stream. */
+  end(): void;
+  /** Breaks the response mid-body, as a reset connection does. */
+  fail(error: Error): void;
+  /** Whether the client cancelled the body (released the connection). */
+  readonly cancelled: boolean;
+}
+
+/** A stream that starts with `initial` chunks already sent. */
+export function scriptedStream(...initial: (string | Uint8Array)[]): ScriptedStream {
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const stream: ScriptedStream = {
+    reply: (request) => {
+      request.signal?.addEventListener('abort', () => stream.fail(request.signal?.reason), { once: true });
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-store',
+          'X-Request-Id': 'stream-1',
+        },
+      });
+    },
+    push: (chunk) => controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk),
+    end: () => controller?.close(),
+    fail: (error) => {
+      try {
+        controller?.error(error);
+      } catch {
+        // Already closed or errored.
+      }
+    },
+    get cancelled() {
+      return cancelled;
+    },
+  };
+  for (const chunk of initial) stream.push(chunk);
+  return stream;
+}
