@@ -22,8 +22,6 @@ export function invite(body: unknown, overrides: Partial<CaseRequest> = {}): Cas
 
 /** Why the Prism mock answers differently; each names what Prism cannot do. */
 export const mockReasons = {
-  emptyHeader:
-    'Prism takes a header sent empty for one not sent, and Idempotency-Key is optional (the front checks the integers only)',
   credentials:
     'Prism checks only that the Authorization header is present (an apiKey scheme); it cannot verify tokens or decide what they may act for',
   state:

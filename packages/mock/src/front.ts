@@ -9,6 +9,7 @@
 //   routing     paths match case-insensitively with an optional trailing slash, HEAD as GET; an
 //               unknown path is a 404, another method a 405 with Allow, both ErrorResponses
 //   integers    integer parameters written in base 10 and nothing else (400)
+//   headers     a header parameter that needs characters not sent empty (400)
 //   body        read once the credential is there: gzip, deflate or br inflated, a UTF-8 BOM
 //               dropped, bytes that are not UTF-8 refused (415)
 //   request id  the caller's X-Request-Id when it is one, else one made here, on every answer
@@ -128,6 +129,8 @@ export function createFront(
       const { route, values } = matched;
       const badInteger = integerProblem(route, values, query, request.headers);
       if (badInteger) return answer(reply, request, badInteger);
+      const emptyHeader = emptyHeaderProblem(route, request.headers);
+      if (emptyHeader) return answer(reply, request, emptyHeader);
 
       const headers: IncomingHttpHeaders = { ...request.headers };
       let body: unknown;
@@ -245,6 +248,25 @@ function integerProblem(
         400,
         'RequestValidationError',
         `request/${where}/${parameter.name} must be an integer written in base 10`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Prism takes a header sent empty for one not sent; the service validates it as sent: a header
+ * parameter whose schema needs characters (an `Idempotency-Key`) refused when empty.
+ */
+function emptyHeaderProblem(route: Route, headers: IncomingHttpHeaders): Refusal | undefined {
+  for (const parameter of route.operation.parameters) {
+    if (parameter.in !== 'header' || parameter.schema.type !== 'string') continue;
+    const minLength = Number(parameter.schema.minLength ?? 0);
+    if (minLength > 0 && headers[parameter.name.toLowerCase()] === '') {
+      return refuse(
+        400,
+        'RequestValidationError',
+        `request/headers/${parameter.name.toLowerCase()} must NOT have fewer than ${minLength} characters`,
       );
     }
   }

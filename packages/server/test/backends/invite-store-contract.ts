@@ -440,8 +440,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         if (resumed.outcome !== 'claimed') throw new Error(resumed.outcome);
         const receipt = await store.deliver([toA, toB], { record: resumed.record, resumed: true });
         expect(receipt).toEqual({ reached: [`${B}/console`], dropped: 0, repeated: 1 });
-        expect(await store.pending(A, 'console')).toEqual([toA]);
-        expect(await store.pending(B, 'console')).toEqual([toB]);
+        expect(await pendingOf(store, A, 'console')).toEqual([toA]);
+        expect(await pendingOf(store, B, 'console')).toEqual([toB]);
         expect(await store.claim(key, timing())).toEqual({ outcome: 'completed' });
       });
 

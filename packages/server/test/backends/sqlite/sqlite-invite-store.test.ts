@@ -213,7 +213,7 @@ describe('SQLite invite store, its file over time', () => {
     older.close();
 
     const { store } = setup(path);
-    expect(await store.pending(A, 'console')).toEqual([kept]);
+    expect(await store.pending(A, 'console')).toMatchObject([kept]);
     const timing = { nowMs: NOW, leaseMs: 2000, windowMs: 60_000 };
     expect(await store.claim({ id: 'a-key', fingerprint: 'a-body' }, timing)).toMatchObject({
       outcome: 'claimed',
