@@ -4,12 +4,15 @@
 //              ends with the line `full-pipeline/bare-express: <ratio>`
 //   --ci       a few seconds of load per configuration; fails only on errors or non-2xx responses
 //   --no-devices / --devices-only   leave out, or run only, the waiting-devices scenario
+//   --only <ids>     these configurations only (comma-separated ids of configurations.ts), nothing
+//                    else of the plan; writes no file: for measuring one change
+//   --profile <ids>  CPU-profile these configurations too (6 s each, or the plan's length)
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchResult, PLANS, runBench } from './bench.ts';
 import { describeMachine } from './machine.ts';
-import { benchmarksMarkdown, devicesTable, redisTable, resultsTable } from './markdown.ts';
+import { benchmarksMarkdown, devicesTable, profileSection, redisTable, resultsTable } from './markdown.ts';
 
 // `pnpm run bench -- --quick` passes the `--` on.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -24,6 +27,8 @@ const { values } = parseArgs({
     render: { type: 'string' },
     'no-devices': { type: 'boolean', default: false },
     'devices-only': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'string' },
   },
   strict: true,
 });
@@ -33,14 +38,26 @@ if (values.quick && values.ci) {
 }
 const chosen = PLANS[values.ci ? 'ci' : values.quick ? 'quick' : 'full'];
 const { devices: _devices, ...withoutDevices } = chosen;
-const plan: typeof chosen = values['no-devices']
+const ids = (list: string | undefined) => list?.split(',').filter((id) => id !== '');
+const only = ids(values.only);
+const profiled = ids(values.profile);
+const planned: typeof chosen = values['no-devices']
   ? withoutDevices
   : values['devices-only']
     ? { ...chosen, configurations: [], profiled: [], soak: undefined, distinctSenders: undefined }
     : chosen;
+const plan: typeof chosen = {
+  ...(only
+    ? { ...withoutDevices, configurations: only, soak: undefined, distinctSenders: undefined }
+    : planned),
+  ...(profiled && {
+    profiled,
+    profileSeconds: planned.profileSeconds || 6,
+  }),
+};
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 // BENCHMARKS.md records whole runs only.
-const whole = plan.name === 'full' && !values['no-devices'] && !values['devices-only'];
+const whole = plan.name === 'full' && !values['no-devices'] && !values['devices-only'] && !only && !profiled;
 const output = values.output ?? (whole ? `${packageDir}BENCHMARKS.md` : undefined);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -58,6 +75,7 @@ say(resultsTable(bench.results));
 const onRedis = redisTable(bench.results);
 if (onRedis) say(`\n${onRedis}`);
 if (bench.devices.length > 0) say(`\n${devicesTable(bench.devices)}`);
+if (profiled) for (const profile of bench.profiles) say(`\n${profileSection(profile)}`);
 
 if (output) {
   const findings = await readFile(`${packageDir}findings.md`, 'utf8').catch(() => '');
