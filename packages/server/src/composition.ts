@@ -27,7 +27,6 @@ import { instrumentDelivery, instrumentInviteStore } from './observability/instr
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
-import { createRateLimiter, type LimiterFactory } from './throttling/rate-limiter.ts';
 
 export interface Overrides {
   clock?: Clock;
@@ -36,8 +35,6 @@ export interface Overrides {
   store?: InviteStore;
   /** Replaces only the send side of the store (to inject delivery failures). */
   delivery?: InviteDelivery;
-  wakeUps?: WakeUps;
-  limiterFactory?: LimiterFactory;
   /** The process limits capacity is planned against; the running process's unless given. */
   processLimits?: ProcessLimits;
   contract?: Contract;
@@ -84,7 +81,7 @@ export async function buildDependencies(
     ? inProcessBackend(overrides.storeKind ?? 'injected', overrides.store, clock)
     : await openBackend(config, { clock, logger });
   const store = measured(backend.store, (value) => instrumentInviteStore(value, metrics, backend.kind));
-  const wakeUps = overrides.wakeUps ?? backend.wakeUps;
+  const { wakeUps } = backend;
   const { capacity, warnings } = planCapacity(
     config.capacity,
     overrides.processLimits ?? readProcessLimits(),
@@ -106,14 +103,10 @@ export async function buildDependencies(
     clock,
   });
   const rateLimiter = measured(
-    createRateLimiter(
-      [
-        { name: 'burst', ...config.throttle.burst },
-        { name: 'sustain', ...config.throttle.sustain },
-      ],
-      overrides.limiterFactory ?? backend.limiters,
-      backend.failure,
-    ),
+    backend.rateLimiter([
+      { name: 'burst', ...config.throttle.burst },
+      { name: 'sustain', ...config.throttle.sustain },
+    ]),
     instrumentRateLimiter,
   );
   return {

@@ -4,11 +4,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { ServiceError } from '../errors.ts';
 import type { InviteStore } from '../invites/delivery.ts';
 import type { WakeUps } from '../invites/wake-ups.ts';
 import type { Dependency } from '../lifecycle.ts';
-import type { LimiterFactory } from '../throttling/rate-limiter.ts';
+import type { RateLimiter, RateWindow } from '../throttling/rate-limiter.ts';
 import { openRedisBackend } from './redis/redis-backend.ts';
 import { openSqliteBackend } from './sqlite/sqlite-backend.ts';
 
@@ -18,10 +17,8 @@ export interface Backend {
   store: InviteStore;
   /** Carries wake-ups from sends to the devices waiting on their endpoints (across replicas). */
   wakeUps: WakeUps;
-  /** Builds the rate windows' counters. */
-  limiters: LimiterFactory;
-  /** How a failure of the store behind the rate windows reaches the caller; absent: a plain 503. */
-  failure?: (error: unknown) => ServiceError;
+  /** Counts requests in these windows (across replicas, on a shared store). */
+  rateLimiter(windows: readonly RateWindow[]): RateLimiter;
   /** What readiness checks (a shared store that may be unreachable); absent: always healthy. */
   dependency?: Dependency;
   /** How long one request's work on the store may take, all its calls together; absent: unbounded. */

@@ -28,6 +28,11 @@ export interface DeliveryReceipt {
   dropped: number;
   /** Invites of a resumed keyed send that were stored already (by an earlier attempt): not again. */
   repeated?: number;
+  /**
+   * The store has told the devices waiting on `reached` itself, on every replica, as it stored the
+   * invites (Redis on one server publishes from inside its delivery script): no wake-up to send.
+   */
+  woken?: boolean;
 }
 
 /** What a sweep reclaimed. */

@@ -77,7 +77,7 @@ export function createSendServerInvite(deps: SendServerInviteDeps): SendServerIn
     // is not sent (it could duplicate one that was delivered, then expired and was swept).
     const live = createdAtMs + ttlMs > deps.clock.now() ? invites : [];
     const receipt = await deps.delivery.deliver(live, keyed);
-    deps.wakeUps.publish(receipt.reached);
+    if (!receipt.woken) deps.wakeUps.publish(receipt.reached);
   }
 
   return async ({ credential, titleId, request, idempotencyKey }) => {

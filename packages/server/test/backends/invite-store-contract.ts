@@ -3,7 +3,7 @@
 // sweep. Each implementation's test file calls describeInviteStoreContract with a factory.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
-import type { InviteStore } from '../../src/invites/delivery.ts';
+import type { DeliveryReceipt, InviteStore } from '../../src/invites/delivery.ts';
 import type { ClaimedRecord } from '../../src/invites/idempotency.ts';
 import type { Invite } from '../../src/invites/invite.ts';
 
@@ -21,6 +21,8 @@ export interface StoreFactory {
   }): Promise<InviteStore> | InviteStore;
   /** Called before each test (e.g. to empty a shared Redis). */
   reset?(): Promise<void>;
+  /** The store publishes the wake-ups of its deliveries itself: every receipt says `woken`. */
+  wakes?: boolean;
 }
 
 // Close to the real time: Redis is a real server, and nothing here must look decades off to it.
@@ -60,6 +62,9 @@ async function pendingOf(
 }
 
 export function describeInviteStoreContract(name: string, factory: StoreFactory): void {
+  /** The receipt this store gives for what a delivery did. */
+  const receiptOf = (did: DeliveryReceipt): DeliveryReceipt =>
+    factory.wakes ? { ...did, woken: true } : did;
   describe(`${name} invite store (the store contract)`, () => {
     const stores: InviteStore[] = [];
     let now = NOW;
@@ -121,7 +126,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
 
     it('stores nothing for an invitee with no live endpoint', async () => {
       const { store } = await setup();
-      expect(await store.deliver([invite(B)])).toEqual({ reached: [], dropped: 0 });
+      expect(await store.deliver([invite(B)])).toEqual(receiptOf({ reached: [], dropped: 0 }));
       expect(await store.pendingFor(B)).toEqual([]);
       expect(await pendingOf(store, B, 'anything')).toBeUndefined();
       // Registering afterwards does not bring back what was sent before.
@@ -176,7 +181,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       await store.deliver([invite(A, { expiresAtMs: NOW + 3_600_000 })]);
       advance(60_000);
       expect(await pendingOf(store, A, 'console')).toBeUndefined();
-      expect(await store.deliver([invite(A)])).toEqual({ reached: [], dropped: 0 });
+      expect(await store.deliver([invite(A)])).toEqual(receiptOf({ reached: [], dropped: 0 }));
       expect(await store.sweep()).toEqual({ expiredInvites: 0, expiredEndpoints: 1 });
       const again = await store.register({
         xuid: A,
@@ -305,8 +310,8 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       const [toA, toB] = [invite(A), invite(B)];
       const reached = await Promise.all([store.deliver([toA]), store.deliver([toB])]);
       expect(reached).toEqual([
-        { reached: [`${A}/console`], dropped: 0 },
-        { reached: [`${B}/phone`], dropped: 0 },
+        receiptOf({ reached: [`${A}/console`], dropped: 0 }),
+        receiptOf({ reached: [`${B}/phone`], dropped: 0 }),
       ]);
       expect(await pendingOf(store, A, 'console')).toEqual([toA]);
       expect(await pendingOf(store, B, 'phone')).toEqual([toB]);
@@ -439,7 +444,7 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
         const resumed = await store.claim(key, timing());
         if (resumed.outcome !== 'claimed') throw new Error(resumed.outcome);
         const receipt = await store.deliver([toA, toB], { record: resumed.record, resumed: true });
-        expect(receipt).toEqual({ reached: [`${B}/console`], dropped: 0, repeated: 1 });
+        expect(receipt).toEqual(receiptOf({ reached: [`${B}/console`], dropped: 0, repeated: 1 }));
         expect(await pendingOf(store, A, 'console')).toEqual([toA]);
         expect(await pendingOf(store, B, 'console')).toEqual([toB]);
         expect(await store.claim(key, timing())).toEqual({ outcome: 'completed' });

@@ -42,6 +42,8 @@ describeInviteStoreContract('Redis', {
   reset: async () => {
     await standalone.flushall();
   },
+  // On one server the delivery script publishes the wake-ups (redis-wake-ups.test.ts hears them).
+  wakes: true,
 });
 
 describeInviteStoreContract('Redis Cluster', {

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { RedisTarget } from '../../config.ts';
 import { ServiceError } from '../../errors.ts';
 import type { DependencyState } from '../../lifecycle.ts';
-import { defineInviteScripts } from './invite-scripts.ts';
+import { defineScripts } from './scripts.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -131,8 +131,8 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisConnecti
     subscriber = new Cluster(target.nodes, { ...options });
   }
 
-  // Before the client sends anything (see invite-scripts.ts).
-  defineInviteScripts(client);
+  // Before the client sends anything (see scripts.ts).
+  defineScripts(client);
 
   // An error event without a listener would be printed by ioredis on every reconnect attempt (and
   // a rejected wait for 'ready' ended the process at start-up): each cause is logged once, in one

@@ -4,7 +4,7 @@ import type { Config, RedisTarget } from '../../config.ts';
 import type { Backend, BackendContext } from '../backend.ts';
 import { checkEvictionPolicy, connectRedis } from './connection.ts';
 import { createRedisInviteStore } from './redis-invite-store.ts';
-import { redisLimiters } from './redis-limiters.ts';
+import { createRedisRateLimiter } from './redis-rate-windows.ts';
 import { createRedisWakeUps } from './redis-wake-ups.ts';
 
 /** At most this long for a Redis that neither answers nor refuses (a black-holed address). */
@@ -38,8 +38,8 @@ export async function openRedisBackend(
       subscriber: redis.subscriber,
       sharded: redis.kind === 'cluster',
     }),
-    limiters: redisLimiters(redis.client),
-    failure: redis.failure,
+    rateLimiter: (windows) =>
+      createRedisRateLimiter({ client: redis.client, windows, clock, failure: redis.failure }),
     dependency: redis,
     // A request's calls together get what one command gets: a 503 within the configured time.
     deadlineMs: target.commandTimeoutMs,

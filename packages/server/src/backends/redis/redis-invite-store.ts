@@ -19,6 +19,13 @@
 // its own) chosen by the user: every send writes its invitee's entry, and one key would have put
 // every send on one Cluster node. Expiry is decided by the injected clock, as in the SQLite store;
 // the index only says where to look.
+//
+// On one server, a send's script also writes the invitee's index entry and publishes the wake-up
+// (redis-wake-ups.ts), and a sweep moves a user's entry in the same script that sweeps the user:
+// a send is then one call per invitee and nothing else. On a Cluster the index shards and the
+// wake-up channels live in other slots than the user's keys, which one script cannot touch
+// together: the store writes the entry and the service publishes the wake-up with commands of
+// their own, sent alongside.
 import type { Clock } from '../../clock.ts';
 import { ServiceError } from '../../errors.ts';
 import {
@@ -38,7 +45,8 @@ import {
 } from '../../invites/idempotency.ts';
 import type { Endpoint, Invite } from '../../invites/invite.ts';
 import { type RedisClient, redisUnavailable } from './connection.ts';
-import { defineInviteScripts } from './invite-scripts.ts';
+import { wakeBucket, wakeChannel } from './redis-wake-ups.ts';
+import { defineScripts } from './scripts.ts';
 
 /**
  * How many keys the sweep index is spread over: enough that on a Cluster each master holds several
@@ -82,6 +90,7 @@ export function userKeys(xuid: string) {
 }
 
 export interface RedisInviteStoreOptions {
+  /** One server or a Cluster: on one server, a send's script also indexes and wakes (above). */
   client: RedisClient;
   clock: Clock;
   maxPendingPerUser: number;
@@ -149,8 +158,9 @@ function decodeLive(values: unknown, now: number): Invite[] {
 
 export function createRedisInviteStore(options: RedisInviteStoreOptions): InviteStore {
   const { clock, maxPendingPerUser, failure = redisUnavailable, wrote = () => {} } = options;
+  const singleServer = !options.client.isCluster;
   const maxEndpointsPerUser = options.maxEndpointsPerUser ?? DEFAULT_MAX_ENDPOINTS_PER_USER;
-  const redis = defineInviteScripts(options.client);
+  const redis = defineScripts(options.client);
 
   /** Any Redis failure (down, timed out, refused) is a dependency outage: 503 with Retry-After. */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -171,10 +181,14 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
     const due = await redis.zrangebyscore(index, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
     const users: [string, string][] = [];
     for (let i = 0; i < due.length; i += 2) users.push([due[i] as string, due[i + 1] as string]);
+    // The user's entry moves in the same script (one server), unless it is in the old index.
+    const inScript = singleServer && index !== LEGACY_SWEEP_INDEX_KEY;
     const results = (await Promise.all(
       users.map(([xuid]) => {
         const k = userKeys(xuid);
-        return redis.invites_sweepUser(...k.store, now, k.queuePrefix);
+        return inScript
+          ? redis.invites_sweepUserIndexed(...k.store, index, now, k.queuePrefix, xuid)
+          : redis.invites_sweepUser(...k.store, now, k.queuePrefix, xuid);
       }),
     )) as [number, number, number][];
     const swept = { users: users.length, expiredInvites: 0, expiredEndpoints: 0 };
@@ -183,6 +197,7 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         swept.expiredInvites += invites;
         swept.expiredEndpoints += endpoints;
         const [xuid, seen] = users[i] as [string, string];
+        if (inScript) return;
         if (index !== LEGACY_SWEEP_INDEX_KEY) return redis.invites_reindex(index, xuid, seen, next);
         // Into its shard while the user holds something, then out of the old index (unless an
         // old replica changed the entry meanwhile). The move adds an entry, which a full Redis
@@ -251,16 +266,25 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         // Issued in one turn: auto-pipelined into one write per node.
         const replies = (await Promise.all(
           invites.map((invite) => {
-            const k = userKeys(invite.invitedUser);
-            return redis.invites_deliver(
-              ...k.store,
+            const xuid = invite.invitedUser;
+            const k = userKeys(xuid);
+            const args = [
               now,
               maxPendingPerUser,
               invite.id,
               encode(invite),
               invite.expiresAtMs,
               k.queuePrefix,
-            );
+              xuid,
+            ] as const;
+            return singleServer
+              ? redis.invites_deliverIndexed(
+                  ...k.store,
+                  sweepIndexKey(xuid),
+                  ...args,
+                  wakeChannel(wakeBucket(xuid)),
+                )
+              : redis.invites_deliver(...k.store, ...args, '');
           }),
         )) as [number, ...string[]][];
         const reached: EndpointKey[] = [];
@@ -274,15 +298,22 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
           }
           dropped += droppedHere;
           for (const endpointId of endpointIds) reached.push(endpointKey(invite.invitedUser, endpointId));
-          // The index is a hint for the sweep, not part of the invite: it is not awaited (it shares
-          // the next write with the wake-up), and a lost entry only delays reclaiming space.
-          if (endpointIds.length > 0) indexUser(invite.invitedUser, invite.expiresAtMs).catch(() => {});
+          // On a Cluster the index is a hint for the sweep, not part of the invite: it is not
+          // awaited (it shares the next write with the wake-up), and the invitee's next send or
+          // registration writes a lost entry again.
+          if (!singleServer && endpointIds.length > 0)
+            indexUser(invite.invitedUser, invite.expiresAtMs).catch(() => {});
         }
         // Not awaited either: if it is lost, the record stays in flight until its lease runs out,
         // and a retry then resumes the send and finds every invite stored.
         if (keyed) writeRecord(keyed.record, 'done').catch(() => {});
         wrote();
-        return { reached, dropped, ...(repeated > 0 && { repeated }) } satisfies DeliveryReceipt;
+        return {
+          reached,
+          dropped,
+          ...(repeated > 0 && { repeated }),
+          ...(singleServer && { woken: true }),
+        } satisfies DeliveryReceipt;
       });
     },
 
@@ -291,20 +322,29 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         const now = clock.now();
         const endpoint: Endpoint = { xuid, endpointId, platform, expiresAtMs: now + ttlSeconds * 1000 };
         const k = userKeys(xuid);
-        const [outcome] = await Promise.all([
-          redis.invites_register(
-            k.endpoints,
-            k.queue(endpointId),
-            endpointId,
-            endpoint.expiresAtMs,
-            platform,
-            now,
-            maxEndpointsPerUser,
-            k.queuePrefix,
-          ),
-          // A hint for the sweep: harmless when the registration is refused.
-          indexUser(xuid, endpoint.expiresAtMs),
-        ]);
+        const args = [
+          endpointId,
+          endpoint.expiresAtMs,
+          platform,
+          now,
+          maxEndpointsPerUser,
+          k.queuePrefix,
+          xuid,
+        ] as const;
+        const [outcome] = singleServer
+          ? [
+              await redis.invites_registerIndexed(
+                k.endpoints,
+                k.queue(endpointId),
+                sweepIndexKey(xuid),
+                ...args,
+              ),
+            ]
+          : await Promise.all([
+              redis.invites_register(k.endpoints, k.queue(endpointId), ...args),
+              // A hint for the sweep: harmless when the registration is refused.
+              indexUser(xuid, endpoint.expiresAtMs),
+            ]);
         if (outcome === -1) return { full: true };
         wrote();
         return { endpoint, created: outcome === 1 };

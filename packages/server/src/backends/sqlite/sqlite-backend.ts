@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { InviteStore } from '../../invites/delivery.ts';
 import { inProcessWakeUps } from '../../invites/wake-ups.ts';
 import { boundedMemoryLimiters } from '../../throttling/bounded-memory-limiter.ts';
+import { createRateLimiter } from '../../throttling/rate-limiter.ts';
 import type { Backend, BackendContext } from '../backend.ts';
 import { createSqliteInviteStore } from './sqlite-invite-store.ts';
 
@@ -20,5 +21,10 @@ export function openSqliteBackend(invites: Config['invites'], { clock }: Backend
 
 /** A store of one process, with wake-ups and rate windows in its memory (tests inject stores so). */
 export function inProcessBackend(kind: string, store: InviteStore, clock: Clock): Backend {
-  return { kind, store, wakeUps: inProcessWakeUps(), limiters: boundedMemoryLimiters(clock) };
+  return {
+    kind,
+    store,
+    wakeUps: inProcessWakeUps(),
+    rateLimiter: (windows) => createRateLimiter(windows, boundedMemoryLimiters(clock)),
+  };
 }

@@ -3,6 +3,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis, type RedisConnection } from '../../../src/backends/redis/connection.ts';
+import { createRedisInviteStore } from '../../../src/backends/redis/redis-invite-store.ts';
 import {
   createRedisWakeUps,
   type RedisWakeUps,
@@ -90,6 +91,39 @@ describe.each([
     for (const bucket of [0, wakeBucket(A), WAKE_BUCKETS - 1]) {
       expect(await subscribers(kind, bucket)).toBe(before + 1);
     }
+  });
+});
+
+describe('Redis wake-ups published by the store on one server', () => {
+  it('carries the endpoints a delivery reached to every replica, from the delivery itself, and nothing for one that reached none', async () => {
+    const [holder, sender] = [replica(standalone()), replica(standalone())];
+    await Promise.all([subscribed(holder.wakeUps), subscribed(sender.wakeUps)]);
+    const clock = { now: () => Date.now() };
+    const store = createRedisInviteStore({ client: sender.connection.client, clock, maxPendingPerUser: 100 });
+    const A = '1000000000000011';
+    const B = '1000000000000012';
+    for (const endpointId of ['phone', 'console'])
+      await store.register({ xuid: A, endpointId, platform: 'Android', ttlSeconds: 60 });
+    const at = clock.now();
+    const invite = (invitedUser: string, n: number) => ({
+      id: `00000000-0000-4000-8000-0000000000${n}`,
+      titleId: 42,
+      sender: '9',
+      invitedUser,
+      connectionString: 'cs',
+      createdAtMs: at,
+      expiresAtMs: at + 60_000,
+    });
+    // B has no endpoint: its invite reaches nothing, and wakes nothing.
+    const receipt = await store.deliver([invite(B, 10), invite(A, 11)]);
+    expect(receipt).toMatchObject({ woken: true });
+    expect(receipt.reached.sort()).toEqual([`${A}/console`, `${A}/phone`]);
+    await vi.waitFor(() => expect(holder.heard.sort()).toEqual([`${A}/console`, `${A}/phone`]));
+    await vi.waitFor(() => expect(sender.heard.sort()).toEqual([`${A}/console`, `${A}/phone`]));
+    // Published once: a later wake-up arrives alone.
+    sender.wakeUps.publish([`${B}/tablet`]);
+    await vi.waitFor(() => expect(holder.heard).toHaveLength(3));
+    expect(holder.heard.at(-1)).toBe(`${B}/tablet`);
   });
 });
 

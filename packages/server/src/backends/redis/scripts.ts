@@ -1,17 +1,25 @@
-// The invite store's Lua scripts (see redis-invite-store.ts for the keys they work on),
-// defined on a client as named commands (EVALSHA, falling back to EVAL once per node).
+// The Redis backend's Lua scripts (see redis-invite-store.ts for the keys they work on, and
+// redis-rate-windows.ts), defined on a client as named commands (EVALSHA, falling back to EVAL
+// once per node).
 //
 // They are defined as soon as a client exists (connection.ts does), before it sends
 // anything: ioredis's auto-pipelining batches commands in a pipeline that only knows the scripts
 // defined when it was created.
+//
+// Three come in two forms, the second taking one key more (`…Indexed`): on one server, a send's
+// delivery, a registration and a sweep also write the user's entry in the sweep index, which on a
+// Cluster lives in another slot than the user's keys and is written by a command of its own.
 import type { RedisClient } from './connection.ts';
 
 // Lua helpers shared by the scripts: an endpoint's expiry from its hash value.
 const expiryOf = `local function expiry(v) return tonumber(string.sub(v, 1, string.find(v, '|', 1, true) - 1)) end`;
 
 const scripts = {
-  // KEYS: ep, inv, order, exp, seq. ARGV: now, max, id, json, expiresAt, queuePrefix.
+  // KEYS: ep, inv, order, exp, seq[, the user's sweep index shard]. ARGV: now, max, id, json,
+  // expiresAt, queuePrefix, xuid, wake-up channel ('' for none).
   // Stores the invite only if its user has a live endpoint; queues it for each; trims to `max`.
+  // With the index key, notes the invite's expiry there (the earliest wins); with a channel,
+  // publishes the endpoints reached (`<xuid>/<endpointId>`, comma-separated) as the wake-up.
   // Returns {dropped, endpoint ids reached...}, or {-1} when the id is stored already: an earlier
   // attempt of the same keyed send stored it (idempotency.ts), so it is not queued again.
   // A dropped invite leaves its id behind (an empty value, still indexed by expiry, so the sweep
@@ -28,20 +36,30 @@ const scripts = {
     redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
     for _, e in ipairs(live) do redis.call('ZADD', qp .. e, seq, ARGV[3]) end
     local dropped = 0
-    local n = redis.call('ZCARD', KEYS[3])
-    if n > max then
-      local old = redis.call('ZRANGE', KEYS[3], 0, n - max - 1)
-      dropped = #old
-      redis.call('ZREM', KEYS[3], unpack(old))
-      local kept = {}
-      for _, id in ipairs(old) do kept[#kept + 1] = id; kept[#kept + 1] = '' end
-      redis.call('HSET', KEYS[2], unpack(kept))
-      for i = 1, #eps, 2 do redis.call('ZREM', qp .. eps[i], unpack(old)) end
+    -- The sequence counts every invite stored since the user last held nothing (the sweep deletes
+    -- it then), so below max there is nothing to trim, and nothing to count.
+    if seq > max then
+      local old = redis.call('ZRANGE', KEYS[3], 0, -max - 1)
+      if #old > 0 then
+        dropped = #old
+        redis.call('ZREM', KEYS[3], unpack(old))
+        local kept = {}
+        for _, id in ipairs(old) do kept[#kept + 1] = id; kept[#kept + 1] = '' end
+        redis.call('HSET', KEYS[2], unpack(kept))
+        for i = 1, #eps, 2 do redis.call('ZREM', qp .. eps[i], unpack(old)) end
+      end
     end
+    if KEYS[6] then redis.call('ZADD', KEYS[6], 'LT', ARGV[5], ARGV[7]) end
     local reply = {dropped}
-    for _, e in ipairs(live) do reply[#reply + 1] = e end
+    local reached = {}
+    for _, e in ipairs(live) do
+      reply[#reply + 1] = e
+      reached[#reached + 1] = ARGV[7] .. '/' .. e
+    end
+    if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], table.concat(reached, ',')) end
     return reply`,
-  // KEYS: ep, queue. ARGV: endpointId, expiresAt, platform, now, max endpoints, queuePrefix.
+  // KEYS: ep, queue[, the user's sweep index shard]. ARGV: endpointId, expiresAt, platform, now,
+  // max endpoints, queuePrefix, xuid. With the index key, notes the endpoint's expiry there.
   // Returns 1 when created, 0 when refreshed, -1 when the user has `max` live endpoints already.
   register: `${expiryOf}
     local now, max = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -63,6 +81,7 @@ const scripts = {
     -- An expired registration's queue belongs to the past: a re-registered device starts empty.
     if not live then redis.call('DEL', KEYS[2]) end
     redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+    if KEYS[3] then redis.call('ZADD', KEYS[3], 'LT', ARGV[2], ARGV[7]) end
     if live then return 0 end
     return 1`,
   // KEYS: ep, queue. ARGV: endpointId.
@@ -93,8 +112,10 @@ const scripts = {
   pendingFor: `local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
     if #ids == 0 then return {} end
     return redis.call('HMGET', KEYS[2], unpack(ids))`,
-  // KEYS: ep, inv, order, exp, seq. ARGV: now, queuePrefix.
-  // Returns {expired invites, expired endpoints, the earliest expiry left or -1}.
+  // KEYS: ep, inv, order, exp, seq[, the user's sweep index shard]. ARGV: now, queuePrefix, xuid.
+  // Returns {expired invites, expired endpoints, the earliest expiry left or -1}. With the index
+  // key, also moves the user's entry there to that expiry, or removes it when nothing is left: in
+  // the same step as the sweep, so that nothing the user receives meanwhile can be left unindexed.
   sweepUser: `${expiryOf}
     local now, qp = tonumber(ARGV[1]), ARGV[2]
     local eps = redis.call('HGETALL', KEYS[1])
@@ -123,6 +144,10 @@ const scripts = {
       if nextExpiry == -1 or e < nextExpiry then nextExpiry = e end
     end
     if nextExpiry == -1 then redis.call('DEL', KEYS[5]) end
+    if KEYS[6] then
+      if nextExpiry == -1 then redis.call('ZREM', KEYS[6], ARGV[3])
+      else redis.call('ZADD', KEYS[6], nextExpiry, ARGV[3]) end
+    end
     return {#old, expiredEndpoints, nextExpiry}`,
   // KEYS: a keyed send's record. ARGV: the value the releasing request wrote.
   // Forgets the record unless another request took it over meanwhile (its lease ran out).
@@ -134,6 +159,28 @@ const scripts = {
     if not cur or tonumber(cur) ~= tonumber(ARGV[2]) then return 0 end
     if tonumber(ARGV[3]) == -1 then return redis.call('ZREM', KEYS[1], ARGV[1]) end
     return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])`,
+  // KEYS: the rate windows of one key (redis-rate-windows.ts). ARGV: now, then each window's
+  // length in milliseconds. The value holds `<start>,<count>` per window, in ARGV's order; a window
+  // whose time is over (or that is not there yet) starts again at now. Every call counts.
+  // Returns {count, milliseconds until the window resets} per window.
+  rateWindows: `local now = tonumber(ARGV[1])
+    local held = {}
+    local value = redis.call('GET', KEYS[1])
+    if value then for part in string.gmatch(value, '[^,]+') do held[#held + 1] = tonumber(part) end end
+    local parts, reply, keep = {}, {}, 1
+    for i = 2, #ARGV do
+      local length = tonumber(ARGV[i])
+      local start, count = held[2 * i - 3], held[2 * i - 2]
+      if not start or not count or now >= start + length then start, count = now, 0 end
+      count = count + 1
+      local left = start + length - now
+      if left > keep then keep = left end
+      parts[#parts + 1] = string.format('%d,%d', start, count)
+      reply[#reply + 1] = count
+      reply[#reply + 1] = left
+    end
+    redis.call('SET', KEYS[1], table.concat(parts, ','), 'PX', keep)
+    return reply`,
 } as const;
 
 type ScriptName = keyof typeof scripts;
@@ -156,31 +203,43 @@ const shebangs: Record<ScriptName, string> = {
   sweepUser: '#!lua flags=allow-oom',
   reindex: '#!lua flags=allow-oom',
   forgetRecord: '#!lua flags=allow-oom',
+  rateWindows: '#!lua',
 };
-type Scripted = RedisClient & {
+/** How many keys each takes; the ones named here also come `…Indexed`, with the index key last. */
+const keyCounts: Record<ScriptName, number> = {
+  deliver: 5,
+  register: 2,
+  unregister: 2,
+  pending: 3,
+  acknowledge: 2,
+  pendingFor: 2,
+  sweepUser: 5,
+  reindex: 1,
+  forgetRecord: 1,
+  rateWindows: 1,
+};
+const indexed = ['deliver', 'register', 'sweepUser'] as const;
+
+export type Scripted = RedisClient & {
   [name in ScriptName as `invites_${name}`]: (...args: (string | number)[]) => Promise<unknown>;
+} & {
+  [name in (typeof indexed)[number] as `invites_${name}Indexed`]: (
+    ...args: (string | number)[]
+  ) => Promise<unknown>;
 };
 
 /** Defines the scripts on the client (EVALSHA, falling back to EVAL once per node). */
-export function defineInviteScripts(client: RedisClient): Scripted {
-  const counts: Record<ScriptName, number> = {
-    deliver: 5,
-    register: 2,
-    unregister: 2,
-    pending: 3,
-    acknowledge: 2,
-    pendingFor: 2,
-    sweepUser: 5,
-    reindex: 1,
-    forgetRecord: 1,
-  };
+export function defineScripts(client: RedisClient): Scripted {
   // Prefixed, so that no script can shadow or be shadowed by a client method of the same name.
+  // A fixed number of keys each: ioredis finds the slot of a Cluster command from its first key.
+  const define = (name: string, lua: string, numberOfKeys: number) => {
+    if (!(name in client)) client.defineCommand(name, { lua, numberOfKeys });
+  };
   for (const [name, lua] of Object.entries(scripts) as [ScriptName, string][]) {
-    if (`invites_${name}` in client) continue;
-    client.defineCommand(`invites_${name}`, {
-      lua: `${shebangs[name]}\n${lua}`,
-      numberOfKeys: counts[name],
-    });
+    define(`invites_${name}`, `${shebangs[name]}\n${lua}`, keyCounts[name]);
+  }
+  for (const name of indexed) {
+    define(`invites_${name}Indexed`, `${shebangs[name]}\n${scripts[name]}`, keyCounts[name] + 1);
   }
   return client as Scripted;
 }
