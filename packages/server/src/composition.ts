@@ -24,6 +24,7 @@ import {
   instrumentWaitingRoom,
 } from './observability/instrumented-limits.ts';
 import { instrumentDelivery, instrumentInviteStore } from './observability/instrumented-store.ts';
+import { createLogDestination } from './observability/log-destination.ts';
 import { disabledMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.ts';
 import { createConcurrencyLimiter } from './throttling/concurrency-limiter.ts';
@@ -65,11 +66,7 @@ export async function buildDependencies(
       // No redaction: no line carries request headers (the request log writes the id, method,
       // URL and status it picks), and redacting cost every line a copy of its object.
       { level: config.logLevel },
-      // Written asynchronously: lines logged while a write is in flight go out together in one
-      // write, instead of one blocking write per request. pino flushes what is left on exit. If
-      // whatever reads stdout stalls, lines beyond 16 MiB of backlog are dropped rather than the
-      // heap growing without bound.
-      pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 }),
+      createLogDestination(),
     );
   const metrics = overrides.metrics ?? (config.metrics.enabled ? createPrometheusMetrics() : disabledMetrics);
   // Metrics are decorators around the ports; with metrics off, nothing is wrapped.

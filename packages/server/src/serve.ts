@@ -33,6 +33,9 @@ if (config.auth.keys.kind === 'hs256-secret' && config.auth.keys.isDevelopmentSe
   );
 }
 logger.info({ url: running.url, environment: config.environment }, 'listening');
+// Out now rather than with the next batch (observability/log-destination.ts): whoever started the
+// service is waiting for this line.
+logger.flush();
 
 // A stop signal often comes twice (Ctrl-C reaches pnpm and this process, and pnpm passes it on):
 // the first drains, later ones are ignored; a listener left in place keeps Node's default action,

@@ -9,7 +9,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createLogDestination,
+  LOG_BATCH_BYTES,
+  LOG_BATCH_MS,
+} from '../../src/observability/log-destination.ts';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -74,5 +79,43 @@ describe('request log destination (sonic-boom, patched)', () => {
     for (const line of more) stream.write(line);
     await ended(stream);
     expect(await readFile(file, 'utf8')).toBe([...expected, ...more].join(''));
+  });
+});
+
+describe('the service log destination (createLogDestination)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  async function serviceDestination() {
+    const directory = await mkdtemp(join(tmpdir(), 'log-destination-'));
+    directories.push(directory);
+    const file = join(directory, 'log');
+    const stream = createLogDestination(file);
+    await once(stream, 'ready');
+    return { stream, file };
+  }
+
+  it(`holds lines under ${LOG_BATCH_BYTES} bytes until ${LOG_BATCH_MS} ms have passed, then writes them together`, async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { stream, file } = await serviceDestination();
+    const expected = lines(5);
+    for (const line of expected) stream.write(line);
+    expect(await readFile(file, 'utf8')).toBe('');
+    vi.advanceTimersByTime(LOG_BATCH_MS);
+    await vi.waitFor(async () => expect(await readFile(file, 'utf8')).toBe(expected.join('')));
+    await ended(stream);
+  });
+
+  it(`writes as soon as ${LOG_BATCH_BYTES} bytes have gathered, without waiting for the timer`, async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { stream, file } = await serviceDestination();
+    const expected = lines(40);
+    expect(Buffer.byteLength(expected.join(''))).toBeGreaterThan(LOG_BATCH_BYTES);
+    for (const line of expected) stream.write(line);
+    await vi.waitFor(async () =>
+      expect(Buffer.byteLength(await readFile(file, 'utf8'))).toBeGreaterThanOrEqual(LOG_BATCH_BYTES),
+    );
+    // The rest goes with the timer, or at the end; every line once, in order.
+    await ended(stream);
+    expect(await readFile(file, 'utf8')).toBe(expected.join(''));
   });
 });

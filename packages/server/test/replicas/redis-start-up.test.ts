@@ -58,7 +58,10 @@ async function expectStartedUnavailable(target: Replica, cause: RegExp): Promise
   expect(refused.status).toBe(503);
   expect(refused.body).toMatchObject({ errorCode: 'ServiceUnavailable' });
   expect(refused.headers.get('retry-after')).toBe('1');
-  const said = target.log.filter((line) => line.level === 40 && typeof line.cause === 'string');
+  // Log lines reach the output in batches (at most 200 ms later): wait for the line, then count.
+  const warning = (line: (typeof target.log)[number]) => line.level === 40 && typeof line.cause === 'string';
+  await waitFor(async () => target.log.some(warning), 5_000);
+  const said = target.log.filter(warning);
   expect(said).toHaveLength(1);
   expect(said[0]?.cause).toMatch(cause);
   expect(said[0]?.msg).toMatch(/^Redis is unavailable \(.+\); answering 503 and retrying until it answers$/);
@@ -70,7 +73,7 @@ async function expectReadyBySelf(target: Replica): Promise<void> {
   await waitFor(async () => (await call(`${target.url}/readyz`)).status === 200, 15_000);
   expect((await send(target)).status).toBe(204);
   expect(target.child.exitCode).toBeNull();
-  expect(target.log.some((line) => line.msg === 'Redis answers again')).toBe(true);
+  await waitFor(async () => target.log.some((line) => line.msg === 'Redis answers again'), 5_000);
 }
 
 describe('a replica started while Redis does not answer', () => {
