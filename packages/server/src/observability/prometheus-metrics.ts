@@ -1,7 +1,9 @@
 // The Metrics port with prom-client, on a Registry of its own: two instances in one process (tests,
-// a bench target) never share or clash over series, and nothing else registers into it.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+// a bench target) never share or clash over series, and nothing else registers into it. The series
+// a request updates are bound once (bound-series.ts); the rest are prom-client's own.
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { DependencyState } from '../lifecycle.ts';
+import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound-series.ts';
 import type { HeldResource, Metrics, StatusClass } from './metrics.ts';
 
 // Long polls wait up to 30 s, so the request buckets reach 30 s; most answers take milliseconds.
@@ -17,44 +19,34 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
+  const requests = new BoundCounter({
     name: 'http_requests_total',
     help: 'Requests answered, by operationId and status class.',
-    labelNames: ['operation', 'status_class'] as const,
-    registers: [registry],
+    labelNames: ['operation', 'status_class'],
+    registry,
   });
-  const requestDuration = new Histogram({
+  const requestDuration = new BoundHistogram({
     name: 'http_request_duration_seconds',
     help: 'Time from the request reaching the app to its response ending (long polls included), by operationId and status class.',
-    labelNames: ['operation', 'status_class'] as const,
+    labelNames: ['operation', 'status_class'],
     buckets: REQUEST_BUCKETS,
-    registers: [registry],
+    registry,
   });
-  const sent = new Counter({
-    name: 'invites_sent_total',
-    help: 'Invites accepted by sends, one per distinct invitee.',
-    registers: [registry],
-  });
-  const delivered = new Counter({
-    name: 'invites_delivered_total',
-    help: 'Invites queued for endpoints, one per endpoint reached.',
-    registers: [registry],
-  });
-  const dropped = new Counter({
-    name: 'invites_dropped_total',
-    help: 'Older invites pushed out of full queues by the per-user bound (INVITE_MAX_PENDING_PER_USER).',
-    registers: [registry],
-  });
-  const acknowledged = new Counter({
-    name: 'invites_acknowledged_total',
-    help: 'Invites acknowledged by an endpoint.',
-    registers: [registry],
-  });
-  const expired = new Counter({
-    name: 'invites_expired_total',
-    help: 'Invites that reached their expiry unacknowledged, counted by the periodic sweep.',
-    registers: [registry],
-  });
+  const counter = (name: string, help: string) => new BoundCounter({ name, help, registry }).bind();
+  const sent = counter('invites_sent_total', 'Invites accepted by sends, one per distinct invitee.');
+  const delivered = counter(
+    'invites_delivered_total',
+    'Invites queued for endpoints, one per endpoint reached.',
+  );
+  const dropped = counter(
+    'invites_dropped_total',
+    'Older invites pushed out of full queues by the per-user bound (INVITE_MAX_PENDING_PER_USER).',
+  );
+  const acknowledged = counter('invites_acknowledged_total', 'Invites acknowledged by an endpoint.');
+  const expired = counter(
+    'invites_expired_total',
+    'Invites that reached their expiry unacknowledged, counted by the periodic sweep.',
+  );
   const throttled = new Counter({
     name: 'throttled_requests_total',
     help: 'Requests answered 429, by limit type (Rate, Concurrency) and window (burst, sustain, in_flight).',
@@ -75,14 +67,14 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       this.set(held.streams.read());
     },
   });
-  const streamEvents = new Counter({
+  const streamEvents = new BoundCounter({
     name: 'stream_events_total',
     help: 'Events sent on invite streams, by event (invite, heartbeat).',
-    labelNames: ['event'] as const,
-    registers: [registry],
+    labelNames: ['event'],
+    registry,
   });
-  const streamInvites = streamEvents.labels({ event: 'invite' });
-  const streamHeartbeats = streamEvents.labels({ event: 'heartbeat' });
+  const streamInvites = streamEvents.bind({ event: 'invite' });
+  const streamHeartbeats = streamEvents.bind({ event: 'heartbeat' });
   new Gauge({
     name: 'long_polls_waiting',
     help: 'Devices waiting for an invite now (long polls).',
@@ -116,18 +108,18 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     help: 'Idle keep-alive connections closed so that new callers could be served at the connection cap.',
     registers: [registry],
   });
-  const storeDuration = new Histogram({
+  const storeDuration = new BoundHistogram({
     name: 'store_operation_duration_seconds',
     help: 'Invite store operations, by store kind and operation.',
-    labelNames: ['store', 'operation'] as const,
+    labelNames: ['store', 'operation'],
     buckets: STORE_BUCKETS,
-    registers: [registry],
+    registry,
   });
-  const storeErrors = new Counter({
+  const storeErrors = new BoundCounter({
     name: 'store_operation_errors_total',
     help: 'Invite store operations that failed, by store kind and operation.',
-    labelNames: ['store', 'operation'] as const,
-    registers: [registry],
+    labelNames: ['store', 'operation'],
+    registry,
   });
 
   // Shared stores, read when scraped: nothing is recorded between scrapes.
@@ -151,12 +143,15 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     },
   });
 
-  // Each series' bound children are made once and kept here, so that a request builds no labels
-  // object and no child per observation (prom-client still hashes the labels inside each call;
-  // its API has no way around that). The label sets are bounded (operations of the contract x
-  // status classes, store operations), so these maps are too.
-  const requestSeries = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
-  const storeSeries = new Map<string, { duration: Histogram.Internal<string>; errors: Counter.Internal }>();
+  // The series a request updates, bound at their first use and found again without building a
+  // string or an object: by operation (a contract operationId or a fixed word), then status class.
+  // Both sets are bounded (the contract's operations, the store's operations).
+  interface RequestSeries {
+    count: CounterSeries;
+    duration: HistogramSeries;
+  }
+  const requestSeries = new Map<string, Map<StatusClass, RequestSeries>>();
+  const storeSeries = new Map<string, Map<string, { duration: HistogramSeries; errors: CounterSeries }>>();
 
   return {
     enabled: true,
@@ -165,47 +160,63 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       text: () => registry.metrics(),
     },
     requestCompleted(operation: string, statusClass: StatusClass, durationSeconds: number) {
-      const key = `${operation} ${statusClass}`;
-      let series = requestSeries.get(key);
+      let byClass = requestSeries.get(operation);
+      if (byClass === undefined) {
+        byClass = new Map();
+        requestSeries.set(operation, byClass);
+      }
+      let series = byClass.get(statusClass);
       if (series === undefined) {
         const labels = { operation, status_class: statusClass };
-        series = {
-          count: requests.labels(labels),
-          duration: requestDuration.labels(labels),
-        };
-        requestSeries.set(key, series);
+        series = { count: requests.bind(labels), duration: requestDuration.bind(labels) };
+        byClass.set(statusClass, series);
       }
-      series.count.inc();
+      series.count.value += 1;
       series.duration.observe(durationSeconds);
     },
-    invitesSent: (count) => sent.inc(count),
-    invitesDelivered: (count) => delivered.inc(count),
-    invitesDropped: (count) => dropped.inc(count),
-    inviteAcknowledged: () => acknowledged.inc(),
-    invitesExpired: (count) => expired.inc(count),
+    invitesSent: (count) => {
+      sent.value += count;
+    },
+    invitesDelivered: (count) => {
+      delivered.value += count;
+    },
+    invitesDropped: (count) => {
+      dropped.value += count;
+    },
+    inviteAcknowledged: () => {
+      acknowledged.value += 1;
+    },
+    invitesExpired: (count) => {
+      expired.value += count;
+    },
     requestThrottled: (limitType, window) => throttled.inc({ limit_type: limitType, window }),
     holding(resource, read, cap) {
       held[resource].read = read;
       if (cap !== undefined) capacityLimit.set({ resource }, cap);
     },
-    streamEvent: (kind) => (kind === 'invite' ? streamInvites : streamHeartbeats).inc(),
+    streamEvent: (kind) => {
+      (kind === 'invite' ? streamInvites : streamHeartbeats).value += 1;
+    },
     capacityRefused: (resource) => refusals.inc({ resource }),
     idleConnectionClosed: () => idleClosed.inc(),
     storeOperation(store, operation, durationSeconds, failed) {
-      const key = `${store} ${operation}`;
-      let series = storeSeries.get(key);
+      let byOperation = storeSeries.get(store);
+      if (byOperation === undefined) {
+        byOperation = new Map();
+        storeSeries.set(store, byOperation);
+      }
+      let series = byOperation.get(operation);
       if (series === undefined) {
-        const labels = { store, operation };
+        // Both bound at the first operation: the errors series is there at 0, so that rate()
+        // sees the first error.
         series = {
-          duration: storeDuration.labels(labels),
-          errors: storeErrors.labels(labels),
+          duration: storeDuration.bind({ store, operation }),
+          errors: storeErrors.bind({ store, operation }),
         };
-        // Present at 0 from the first operation, so that rate() sees the first error.
-        series.errors.inc(0);
-        storeSeries.set(key, series);
+        byOperation.set(operation, series);
       }
       series.duration.observe(durationSeconds);
-      if (failed) series.errors.inc();
+      if (failed) series.errors.value += 1;
     },
     watchStore(store, state) {
       watchedStores.set(store, state);
