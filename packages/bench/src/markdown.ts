@@ -217,7 +217,7 @@ export function benchmarksMarkdown(bench: BenchResult, context: ReportContext): 
       ? [
           '### The service on Redis',
           '',
-          "One replica with REDIS_URL set, Redis (redis-server, AOF everysec, noeviction) on the same machine. Round trips: Redis's `total_reads_processed` over the round (one read per pipelined batch a client sends), per answered request; under concurrent load auto-pipelining shares one batch among several requests, so this is below the at most 3 sequential round trips of one send (counted alone in packages/server/test/backends/redis/redis-round-trips.test.ts). Commands: `total_commands_processed` (the commands scripts run included), per answered request. The invitee has a registered device (as in the SQLite rows), so a send is the two rate windows, the delivery script (store, queue, trim to 100) and the wake-up.",
+          "One replica with REDIS_URL set, Redis (redis-server, AOF everysec, noeviction) on the same machine. Round trips: Redis's `total_reads_processed` over the round (one read per pipelined batch a client sends), per answered request; under concurrent load auto-pipelining shares one batch among several requests, so this is below the 2 sequential round trips of one send (counted alone in packages/server/test/backends/redis/send-cost.test.ts). Commands: `total_commands_processed` (the commands scripts run included), per answered request. The invitee has a registered device (as in the SQLite rows) and, every send going to it, holds the 100 invites of the per-user bound, so a send is the rate windows' script and the delivery script (store, queue, trim the oldest invite away, index, wake-up).",
           '',
           redisTable(bench.results),
           '',
