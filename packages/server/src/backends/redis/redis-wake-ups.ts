@@ -9,6 +9,9 @@
 // out (503). On a Cluster the buckets are shard channels (SPUBLISH/SSUBSCRIBE), spread over the
 // masters by their hash tags, so no node carries every wake-up.
 //
+// On one server a send's delivery script publishes its wake-up itself, on the same channels and in
+// the same form (redis-invite-store.ts); `publish` here serves a Cluster, where it cannot.
+//
 // A wake-up lost while Redis is unreachable costs a waiting device its wait, not the invite: the
 // invite is stored, and the end of the wait reads it.
 import type { EndpointKey } from '../../invites/delivery.ts';
