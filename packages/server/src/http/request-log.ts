@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import { observeRequest } from '../observability/request-metrics.ts';
 
+/** The readiness probe's operation. */
+const READINESS = 'getReadiness';
+
 /** The contract's RequestId schema. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -37,7 +40,10 @@ export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
       ...(this.locals.failure && { err: this.locals.failure }),
     };
     if (!this.writableFinished) logger.info(line, 'request aborted');
-    else if (isServiceFailure(statusCode)) logger.error(line, 'request errored');
+    // Readiness answering 503 (starting, draining, Redis unreachable) is the probe's answer, not a
+    // failure of the request: an orchestrator asks every few seconds through every drain.
+    else if (isServiceFailure(statusCode) && this.locals.operation?.operationId !== READINESS)
+      logger.error(line, 'request errored');
     else logger.info(line, 'request completed');
     if (measured) observeRequest(measured, req, this, this[started]);
   }

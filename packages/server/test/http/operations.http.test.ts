@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { startTestServer, type TestServer } from '../../src/testing.ts';
 import { gate } from '../support/gate.ts';
@@ -25,13 +26,20 @@ describe('probes and documentation', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('answers /readyz with 200 when ready and 503 draining once draining', async () => {
-    server = await startTestServer();
+  it('answers /readyz with 200 when ready and 503 draining once draining, logged as answers, not errors', async () => {
+    const lines: { level: number; msg: string; res?: { statusCode: number } }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    server = await startTestServer({ overrides: { logger } });
     const ready = await fetch(`${server.url}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
     server.deps.lifecycle.markDraining();
     const draining = await fetch(`${server.url}/readyz`);
     expect([draining.status, await draining.json()]).toEqual([503, { status: 'draining' }]);
+    await vi.waitFor(() => expect(lines.filter((line) => line.res?.statusCode === 503)).toHaveLength(1));
+    expect(lines.find((line) => line.res?.statusCode === 503)).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+    });
   });
 
   it('serves its contract at /openapi.yaml', async () => {
