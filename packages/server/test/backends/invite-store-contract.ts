@@ -218,6 +218,22 @@ export function describeInviteStoreContract(name: string, factory: StoreFactory)
       expect(pending?.map((i) => i.id)).toEqual(sent.slice(5).map((i) => i.id));
     });
 
+    it('fills a user up to the bound again after a sweep took its invites, before dropping any', async () => {
+      const { store, advance } = await setup(2);
+      await store.register({ xuid: A, endpointId: 'console', platform: 'Scarlett', ttlSeconds: 3600 });
+      for (const sent of [invite(A, { expiresAtMs: NOW + 1000 }), invite(A, { expiresAtMs: NOW + 1000 })])
+        await store.deliver([sent]);
+      advance(1000);
+      expect(await store.sweep()).toMatchObject({ expiredInvites: 2 });
+      const later = [invite(A), invite(A), invite(A)];
+      const dropped = [];
+      for (const sent of later) dropped.push((await store.deliver([sent])).dropped);
+      expect(dropped).toEqual([0, 0, 1]);
+      expect((await pendingOf(store, A, 'console'))?.map((i) => i.id)).toEqual(
+        later.slice(1).map((i) => i.id),
+      );
+    });
+
     it('refuses a user a new endpoint past the cap, refreshes one at the cap, and admits one once another is gone', async () => {
       const { store } = await setup(100, 3);
       const register = (endpointId: string, ttlSeconds = 60) =>

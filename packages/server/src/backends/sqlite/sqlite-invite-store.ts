@@ -58,6 +58,9 @@ interface RecordRow {
   lease_until: number;
 }
 
+/** How many users' invite counts the store keeps in memory (some 100 bytes each). */
+const COUNTED_USERS = 10_000;
+
 interface WaitingSend {
   invites: readonly Invite[];
   /** A keyed send: its record is marked done in the transaction that stores its invites. */
@@ -131,11 +134,11 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
     liveEndpointCount: db.prepare('SELECT count(*) AS n FROM endpoints WHERE xuid = ? AND expires_at > ?'),
     // On invites_by_user: a user holds at most INVITE_MAX_PENDING_PER_USER invites.
     storedInvite: db.prepare('SELECT 1 FROM invites WHERE invited_user = ? AND id = ?'),
-    // Trimming in two steps, both on the invites_by_user index: the newest invite past the limit
-    // (none while the user is under it), then everything up to it.
-    newestDropped: db.prepare(
-      'SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq DESC LIMIT 1 OFFSET ?',
-    ),
+    invitesOf: db.prepare('SELECT count(*) AS n FROM invites WHERE invited_user = ?'),
+    // Trimming in two steps, both on the invites_by_user index: the newest of the oldest invites
+    // to drop (found from the oldest end: walking the few to drop, not the many to keep), then
+    // everything up to it.
+    newestDropped: db.prepare('SELECT seq FROM invites WHERE invited_user = ? ORDER BY seq LIMIT 1 OFFSET ?'),
     trimUser: db.prepare('DELETE FROM invites WHERE invited_user = ? AND seq <= ?'),
     liveEndpoint: db.prepare(
       'SELECT platform, expires_at FROM endpoints WHERE xuid = ? AND endpoint_id = ? AND expires_at > ?',
@@ -202,6 +205,15 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
    */
   let lastSeq = Number((sql.lastSeq.get() as { last_seq: number }).last_seq);
 
+  /**
+   * How many invites some users hold, as committed: the users sent to lately, at most
+   * COUNTED_USERS of them, the least recently sent to forgotten first. A send to a user under the
+   * bound then trims nothing and reads nothing more; one to a user at the bound drops its oldest
+   * invites without counting the rest. Exact because this process alone writes the file (exclusive
+   * locking): forgotten when a transaction fails and after a sweep, which delete what they do.
+   */
+  const inviteCounts = new Map<string, number>();
+
   /** Runs `work` in one transaction; a failing store is a 503, not a bug in the caller. */
   function transaction<T>(work: () => T): T {
     guarded(() => sql.begin.run());
@@ -210,6 +222,7 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
       sql.commit.run();
       return result;
     } catch (error) {
+      inviteCounts.clear();
       try {
         sql.rollback.run();
       } catch {
@@ -220,33 +233,55 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
   }
 
   /**
+   * The invites a user holds now, `added` of them stored by the transaction under way: counted
+   * from the table the first time (this transaction's included), then kept up as they come and go.
+   */
+  function invitesHeldBy(user: string, added: number): number {
+    const counted = inviteCounts.get(user);
+    if (counted === undefined) return Number((sql.invitesOf.get(user) as { n: number }).n);
+    // Most recently sent to last: the first entry is the one to forget.
+    inviteCounts.delete(user);
+    return counted + added;
+  }
+
+  function countInvites(user: string, held: number): void {
+    inviteCounts.set(user, held);
+    if (inviteCounts.size > COUNTED_USERS) inviteCounts.delete(inviteCounts.keys().next().value as string);
+  }
+
+  /**
    * Stores the invites of the sends sharing a commit and queues them (an invitee with no live
    * endpoint gets nothing), then trims each invited user's queue once. The same newest invites
    * remain as when trimming after every insert, but a trim costs about as much as the insert, and
    * sends to the same players often share a commit. A user's drops are reported to the last send
-   * in the commit that invited them.
+   * in the commit that invited them. A send's invitees are distinct users (the use case makes them
+   * so), so each endpoint is reached once per send.
    */
   function store(sends: readonly WaitingSend[], now: number): DeliveryReceipt[] {
-    const receipts = sends.map(() => ({ reached: new Set<EndpointKey>(), dropped: 0, repeated: 0 }));
-    const lastSendTo = new Map<string, (typeof receipts)[number]>();
+    const receipts: DeliveryReceipt[] = [];
+    // Per invited user: the invites this commit stores for them, and the last send among them.
+    const invited = new Map<string, { added: number; receipt: DeliveryReceipt }>();
     // Each invited user's endpoints are read once per commit: nothing in it registers or removes one.
-    const endpointsOf = new Map<string, readonly { endpoint_id: string }[]>();
-    for (const [index, { invites, keyed }] of sends.entries()) {
-      const receipt = receipts[index] as (typeof receipts)[number];
+    const endpointsOf = new Map<string, EndpointKey[]>();
+    for (const { invites, keyed } of sends) {
+      const receipt: DeliveryReceipt = { reached: [], dropped: 0 };
+      receipts.push(receipt);
       // With its invites, or not at all: a keyed send that failed stored none of them, so its
       // retry stores them all, and one that succeeded is never sent again.
       if (keyed) sql.setRecordState.run('done', keyed.record.leaseUntilMs, keyed.record.id);
       for (const invite of invites) {
+        const user = invite.invitedUser;
         // Only a resumed keyed send can meet its own invites, and only if the store was used out
         // of its order (a send here is one transaction): looked up for those alone.
-        if (keyed?.resumed && sql.storedInvite.get(invite.invitedUser, invite.id) !== undefined) {
-          receipt.repeated += 1;
+        if (keyed?.resumed && sql.storedInvite.get(user, invite.id) !== undefined) {
+          receipt.repeated = (receipt.repeated ?? 0) + 1;
           continue;
         }
-        let endpoints = endpointsOf.get(invite.invitedUser);
+        let endpoints = endpointsOf.get(user);
         if (endpoints === undefined) {
-          endpoints = sql.liveEndpointsOf.all(invite.invitedUser, now) as { endpoint_id: string }[];
-          endpointsOf.set(invite.invitedUser, endpoints);
+          const rows = sql.liveEndpointsOf.all(user, now) as { endpoint_id: string }[];
+          endpoints = rows.map(({ endpoint_id }) => endpointKey(user, endpoint_id));
+          endpointsOf.set(user, endpoints);
         }
         if (endpoints.length === 0) continue;
         // A rolled-back transaction leaves a gap in the seqs, which nothing minds.
@@ -256,30 +291,36 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
           invite.id,
           invite.titleId,
           invite.sender,
-          invite.invitedUser,
+          user,
           invite.connectionString,
           invite.platform ?? null,
           invite.createdAtMs,
           invite.expiresAtMs,
         );
-        for (const { endpoint_id } of endpoints)
-          receipt.reached.add(endpointKey(invite.invitedUser, endpoint_id));
-        lastSendTo.set(invite.invitedUser, receipt);
+        for (const endpoint of endpoints) receipt.reached.push(endpoint);
+        const counted = invited.get(user);
+        if (counted === undefined) invited.set(user, { added: 1, receipt });
+        else {
+          counted.added += 1;
+          counted.receipt = receipt;
+        }
       }
     }
     // Bounded per user (and so per endpoint): the oldest invites give way, with their queue entries.
-    for (const [user, receipt] of lastSendTo) {
-      const dropFrom = sql.newestDropped.get(user, maxPendingPerUser) as { seq: number } | undefined;
-      if (!dropFrom) continue;
-      // Their acknowledgements stay until they expire with them (the sweep): seqs are never
-      // reused, so they can match nothing meanwhile, and one statement less runs per commit.
-      receipt.dropped += Number(sql.trimUser.run(user, dropFrom.seq).changes);
+    for (const [user, { added, receipt }] of invited) {
+      let held = invitesHeldBy(user, added);
+      const over = held - maxPendingPerUser;
+      if (over > 0) {
+        const dropFrom = sql.newestDropped.get(user, over - 1) as { seq: number } | undefined;
+        // Their acknowledgements stay until they expire with them (the sweep): seqs are never
+        // reused, so they can match nothing meanwhile, and one statement less runs per commit.
+        const dropped = dropFrom ? Number(sql.trimUser.run(user, dropFrom.seq).changes) : 0;
+        receipt.dropped += dropped;
+        held -= dropped;
+      }
+      countInvites(user, held);
     }
-    return receipts.map(({ reached, dropped, repeated }) => ({
-      reached: [...reached],
-      dropped,
-      ...(repeated > 0 && { repeated }),
-    }));
+    return receipts;
   }
 
   // Group commit: the sends that arrive within one turn of the event loop share one transaction.
@@ -408,6 +449,8 @@ export function createSqliteInviteStore(options: SqliteInviteStoreOptions): Invi
         sql.saveLastSeq.run(lastSeq);
         const firstLive = sql.firstLiveSeq.get(now) as { seq: number } | undefined;
         const expiredInvites = Number(sql.sweepInvites.run(firstLive?.seq ?? lastSeq + 1, now).changes);
+        // Whose invites expired is not known here: every count is read again when next needed.
+        if (expiredInvites > 0) inviteCounts.clear();
         sql.sweepAcknowledged.run(now);
         sql.sweepEndpointsAcknowledged.run(now);
         const expiredEndpoints = Number(sql.sweepEndpoints.run(now).changes);
