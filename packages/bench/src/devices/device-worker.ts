@@ -35,7 +35,7 @@ export interface WorkerStats {
 export type WorkerMessage =
   | { type: 'connected'; count: number }
   | { type: 'stats'; stats: WorkerStats }
-  /** The devices with a poll sent and not answered yet. */
+  /** The devices waiting as the service holds them (Device.waiting). */
   | { type: 'polling'; indexes: number[] }
   /** A device received invites; `at`: process.hrtime.bigint() (shared by every process of the machine). */
   | { type: 'invited'; index: number; at: string; count: number };
@@ -58,10 +58,16 @@ class Device {
   /** What each response on the connection answers, in order. */
   #expecting: ('poll' | 'ack')[] = [];
   #closing = false;
+  /** The service refused it once (past its capacity): its polls in flight may be refused too. */
+  #refused = false;
 
-  /** Waiting for an invite: a poll sent and not answered, or a stream open. */
-  get polling(): boolean {
-    return this.#streaming || this.#expecting.includes('poll');
+  /**
+   * Waiting for an invite, as the service holds it: a stream open, or a poll in flight from a
+   * device never refused. A refused device's next attempt may be refused again, and with every
+   * stream held for its whole lifetime no place frees up for it: an invite would never reach it.
+   */
+  get waiting(): boolean {
+    return this.#streaming || (!this.#refused && this.#expecting.includes('poll'));
   }
 
   constructor(spec: DeviceSpec, port: number, waitSeconds: number, transport: Transport) {
@@ -188,6 +194,7 @@ class Device {
       return;
     }
     // Refused: come back when told (Retry-After), as the client package does.
+    this.#refused = true;
     const retryAfter = Number(/\r\nretry-after: *(\d+)/i.exec(head)?.[1] ?? 1);
     setTimeout(() => this.poll(), retryAfter * 1000);
   }
@@ -225,7 +232,7 @@ process.on('message', (message: WorkerRequest) => {
     case 'polling':
       process.send?.({
         type: 'polling',
-        indexes: devices.filter((device) => device.polling).map((device) => device.spec.index),
+        indexes: devices.filter((device) => device.waiting).map((device) => device.spec.index),
       } satisfies WorkerMessage);
       break;
     case 'close':

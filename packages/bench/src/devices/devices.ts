@@ -225,7 +225,7 @@ async function wakeUps(
     });
     await response.arrayBuffer();
     if (response.status !== 204) throw new Error(`a wake-up send answered ${response.status}`);
-    const at = await arrived;
+    const at = await arrivedWithin(arrived, ARRIVAL_TIMEOUT_MS, target);
     if (i >= 0) latencies.push(Number(at - sentAt) / 1e6);
   }
   return {
@@ -235,7 +235,30 @@ async function wakeUps(
   };
 }
 
-/** The devices that wait (not the ones refused past the cap): those polling now. */
+/** A wake-up that takes longer has been lost: the scenario fails rather than waiting forever. */
+const ARRIVAL_TIMEOUT_MS = 60_000;
+
+async function arrivedWithin(
+  arrived: Promise<bigint>,
+  timeoutMs: number,
+  target: DeviceSpec,
+): Promise<bigint> {
+  let timer: NodeJS.Timeout | undefined;
+  const lost = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`devices scenario: device ${target.index} received no invite in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([arrived, lost]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The devices that wait (not the ones refused past the cap): admitted and waiting now. */
 async function waitingDevices(workers: DeviceWorkers[], specs: DeviceSpec[]): Promise<DeviceSpec[]> {
   const polling = new Set<number>();
   for (const worker of workers) for (const index of await worker.polling()) polling.add(index);
