@@ -62,12 +62,14 @@ class Device {
   #refused = false;
 
   /**
-   * Waiting for an invite, as the service holds it: a stream open, or a poll in flight from a
-   * device never refused. A refused device's next attempt may be refused again, and with every
-   * stream held for its whole lifetime no place frees up for it: an invite would never reach it.
+   * Waiting for an invite, as the service holds it: a stream open (its head answered 200), or a
+   * poll in flight from a device never refused. A request in flight from a refused device may be
+   * refused again, and with every stream held for its whole lifetime no place frees up for it: an
+   * invite sent to it would never arrive.
    */
   get waiting(): boolean {
-    return this.#streaming || (!this.#refused && this.#expecting.includes('poll'));
+    if (this.transport === 'stream') return this.#streaming;
+    return !this.#refused && this.#expecting.includes('poll');
   }
 
   constructor(spec: DeviceSpec, port: number, waitSeconds: number, transport: Transport) {
@@ -179,6 +181,7 @@ class Device {
   }
 
   #answered(status: number, head: string, body: string) {
+    if (status !== 200) this.#refused = true;
     if (/\r\nconnection: *close/i.test(head)) return; // the 'close' handler reconnects
     if (status === 200) {
       const { invites } = JSON.parse(body) as { invites: { id: string }[] };
@@ -194,7 +197,6 @@ class Device {
       return;
     }
     // Refused: come back when told (Retry-After), as the client package does.
-    this.#refused = true;
     const retryAfter = Number(/\r\nretry-after: *(\d+)/i.exec(head)?.[1] ?? 1);
     setTimeout(() => this.poll(), retryAfter * 1000);
   }
