@@ -19,6 +19,7 @@ export type WorkerRequest =
   | { type: 'connect'; port: number; waitSeconds: number; transport: Transport; devices: DeviceSpec[] }
   | { type: 'stats' }
   | { type: 'polling' }
+  | { type: 'held'; index: number }
   | { type: 'close' };
 
 export interface WorkerStats {
@@ -35,8 +36,10 @@ export interface WorkerStats {
 export type WorkerMessage =
   | { type: 'connected'; count: number }
   | { type: 'stats'; stats: WorkerStats }
-  /** The devices waiting as the service holds them (Device.waiting). */
+  /** The devices held by the service now (Device.held). */
   | { type: 'polling'; indexes: number[] }
+  /** Whether this process's device `index` is held now (false if it has none such). */
+  | { type: 'held'; index: number; held: boolean }
   /** A device received invites; `at`: process.hrtime.bigint() (shared by every process of the machine). */
   | { type: 'invited'; index: number; at: string; count: number };
 
@@ -45,6 +48,9 @@ let cuts = 0;
 let errors = 0;
 let polling = 0;
 const devices: Device[] = [];
+const byIndex = new Map<number, Device>();
+/** A poll unanswered this long was admitted: the service answers a refusal at once. */
+const HELD_AFTER_MS = 1000;
 
 class Device {
   readonly spec: DeviceSpec;
@@ -58,18 +64,21 @@ class Device {
   /** What each response on the connection answers, in order. */
   #expecting: ('poll' | 'ack')[] = [];
   #closing = false;
-  /** The service refused it once (past its capacity): its polls in flight may be refused too. */
-  #refused = false;
+  /** When the poll in flight was sent (performance.now()), if one is. */
+  #pollSentAt: number | undefined;
 
   /**
-   * Waiting for an invite, as the service holds it: a stream open (its head answered 200), or a
-   * poll in flight from a device never refused. A request in flight from a refused device may be
-   * refused again, and with every stream held for its whole lifetime no place frees up for it: an
-   * invite sent to it would never arrive.
+   * Held by the service, waiting for an invite, at `now`: its stream open (the head said 200), or
+   * its poll unanswered for a while (a refusal comes within milliseconds) and not about to time out.
+   * Only such a device is sent a wake-up: one whose request is refused (the room is full) waits its
+   * Retry-After, and a stream refused may never find a place, every stream being held for its
+   * whole lifetime.
    */
-  get waiting(): boolean {
+  held(now: number): boolean {
     if (this.transport === 'stream') return this.#streaming;
-    return !this.#refused && this.#expecting.includes('poll');
+    if (this.#pollSentAt === undefined) return false;
+    const waited = now - this.#pollSentAt;
+    return waited >= HELD_AFTER_MS && waited <= this.waitSeconds * 1000 - HELD_AFTER_MS;
   }
 
   constructor(spec: DeviceSpec, port: number, waitSeconds: number, transport: Transport) {
@@ -100,6 +109,7 @@ class Device {
     });
     socket.once('close', () => {
       if (this.#expecting.includes('poll')) polling -= 1;
+      this.#pollSentAt = undefined;
       this.#expecting = [];
       if (this.#closing) return;
       cuts += 1;
@@ -121,6 +131,7 @@ class Device {
         : head('GET', `${this.path}/invites?waitSeconds=${this.waitSeconds}`);
     this.#expecting.push('poll');
     polling += 1;
+    this.#pollSentAt = performance.now();
     this.#socket?.write(text);
   }
 
@@ -155,6 +166,7 @@ class Device {
       const status = Number(head.slice(9, 12));
       const kind = this.#expecting.shift();
       if (kind !== 'poll') continue;
+      this.#pollSentAt = undefined;
       polling -= 1;
       statuses[status] = (statuses[status] ?? 0) + 1;
       this.#answered(status, head, body);
@@ -181,7 +193,6 @@ class Device {
   }
 
   #answered(status: number, head: string, body: string) {
-    if (status !== 200) this.#refused = true;
     if (/\r\nconnection: *close/i.test(head)) return; // the 'close' handler reconnects
     if (status === 200) {
       const { invites } = JSON.parse(body) as { invites: { id: string }[] };
@@ -210,6 +221,7 @@ process.on('message', (message: WorkerRequest) => {
         (spec) => new Device(spec, message.port, message.waitSeconds, message.transport),
       );
       devices.push(...batch);
+      for (const device of batch) byIndex.set(device.spec.index, device);
       // Opened a few hundred at a time, so that the kernel's accept queue is never what refuses.
       let next = 0;
       const openSome = () => {
@@ -234,9 +246,20 @@ process.on('message', (message: WorkerRequest) => {
     case 'polling':
       process.send?.({
         type: 'polling',
-        indexes: devices.filter((device) => device.waiting).map((device) => device.spec.index),
+        indexes: devices
+          .filter((device) => device.held(performance.now()))
+          .map((device) => device.spec.index),
       } satisfies WorkerMessage);
       break;
+    case 'held': {
+      const device = byIndex.get(message.index);
+      process.send?.({
+        type: 'held',
+        index: message.index,
+        held: device?.held(performance.now()) ?? false,
+      } satisfies WorkerMessage);
+      break;
+    }
     case 'close':
       for (const device of devices) device.close();
       process.exit(0);

@@ -215,7 +215,7 @@ async function wakeUps(
   // The first few are not measured: they pay for code the service has not run yet.
   const warmUp = 5;
   for (let i = -warmUp; i < count; i++) {
-    const target = targets[((i + warmUp) * 7919) % targets.length] as DeviceSpec;
+    const target = await heldDevice(all, targets, ((i + warmUp) * 7919) % targets.length);
     const arrived = Promise.race(all.map((w) => w.invited(target.index)));
     const sentAt = process.hrtime.bigint();
     const response = await fetch(`${service.url}${INVITE_PATH}`, {
@@ -258,7 +258,29 @@ async function arrivedWithin(
   }
 }
 
-/** The devices that wait (not the ones refused past the cap): admitted and waiting now. */
+/**
+ * The first device from `start` on (in `targets`' order, round) that the service holds now: a
+ * device listed as waiting may have lost its place since (its poll timed out, and another device
+ * took the place before it polled again), and a poll just sent is not known to be held yet.
+ */
+async function heldDevice(
+  workers: DeviceWorkers[],
+  targets: DeviceSpec[],
+  start: number,
+): Promise<DeviceSpec> {
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    for (let tried = 0; tried < Math.min(targets.length, 100); tried++) {
+      const target = targets[(start + tried) % targets.length] as DeviceSpec;
+      const held = await Promise.all(workers.map((worker) => worker.held(target.index)));
+      if (held.includes(true)) return target;
+    }
+    if (performance.now() > deadline) throw new Error('devices scenario: no device held by the service');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The devices that wait (not the ones refused past the cap): held by the service now. */
 async function waitingDevices(workers: DeviceWorkers[], specs: DeviceSpec[]): Promise<DeviceSpec[]> {
   const polling = new Set<number>();
   for (const worker of workers) for (const index of await worker.polling()) polling.add(index);
@@ -270,6 +292,8 @@ interface DeviceWorkers {
   /** Resolves with the monotonic time the device received its next invite. */
   invited(index: number): Promise<bigint>;
   polling(): Promise<number[]>;
+  /** Whether the service holds device `index` now (false if this process has no such device). */
+  held(index: number): Promise<boolean>;
   stats(): Promise<WorkerStats>;
   close(): Promise<void>;
 }
@@ -302,6 +326,9 @@ function startWorker(): DeviceWorkers {
     invited: (index) => new Promise((resolve) => invitedWaiters.set(index, resolve)),
     async polling() {
       return (await ask({ type: 'polling' }, 'polling')).indexes;
+    },
+    async held(index) {
+      return (await ask({ type: 'held', index }, 'held')).held;
     },
     async stats() {
       return (await ask({ type: 'stats' }, 'stats')).stats;
