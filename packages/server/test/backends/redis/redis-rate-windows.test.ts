@@ -1,33 +1,23 @@
 // The rate windows in Redis (redis-rate-windows.ts): the rate windows' contract on one server and
 // on a Cluster, and what they hold and cost there.
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnavailable } from '../../../src/backends/redis/connection.ts';
 import { createRedisRateLimiter, rateWindowsKey } from '../../../src/backends/redis/redis-rate-windows.ts';
-import {
-  type RedisCluster,
-  type RedisServer,
-  startRedisCluster,
-  startRedisServer,
-} from '../../../src/backends/redis/test-servers.ts';
+import { type RedisPair, startRedisPair } from '../../support/redis-pair.ts';
 import { describeRateLimiterContract, windows } from '../../throttling/rate-limiter-contract.ts';
 
-let server: RedisServer;
-let cluster: RedisCluster;
-let standalone: Redis;
-let clusterClient: Cluster;
+let redis: RedisPair;
+let server: RedisPair['server'];
+let standalone: RedisPair['standalone'];
+let clusterClient: RedisPair['clustered'];
 
 beforeAll(async () => {
-  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
-  standalone = new Redis(server.url, { enableAutoPipelining: true });
-  clusterClient = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]?.port ?? 0 }]);
+  redis = await startRedisPair({ enableAutoPipelining: true });
+  ({ server, standalone, clustered: clusterClient } = redis);
 }, 30_000);
 
-afterAll(async () => {
-  standalone?.disconnect();
-  clusterClient?.disconnect();
-  await Promise.all([server?.remove(), cluster?.remove()]);
-});
+afterAll(() => redis?.remove());
 
 describeRateLimiterContract('in Redis, one server', (given, clock) =>
   createRedisRateLimiter({ client: standalone, windows: given, clock, failure: redisUnavailable }),

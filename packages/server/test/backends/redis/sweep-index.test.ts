@@ -1,7 +1,6 @@
 // The sweep's index of users by earliest expiry is spread over keys in slots of their own, so
 // that no key, and no Cluster master, takes every send's entry; and the single index of earlier
 // versions is still swept, and emptied into the shards, after an upgrade.
-import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRedisInviteStore,
@@ -10,30 +9,20 @@ import {
   sweepIndexKey,
   userKeys,
 } from '../../../src/backends/redis/redis-invite-store.ts';
-import {
-  type RedisCluster,
-  type RedisServer,
-  startRedisCluster,
-  startRedisServer,
-} from '../../../src/backends/redis/test-servers.ts';
 import type { Invite } from '../../../src/invites/invite.ts';
+import { type RedisPair, startRedisPair } from '../../support/redis-pair.ts';
 
-let server: RedisServer;
-let cluster: RedisCluster;
-let standalone: Redis;
-let clustered: Cluster;
+let redis: RedisPair;
+let cluster: RedisPair['cluster'];
+let standalone: RedisPair['standalone'];
+let clustered: RedisPair['clustered'];
 
 beforeAll(async () => {
-  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
-  standalone = new Redis(server.url);
-  clustered = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]?.port ?? 0 }]);
+  redis = await startRedisPair();
+  ({ cluster, standalone, clustered } = redis);
 }, 30_000);
 
-afterAll(async () => {
-  standalone?.disconnect();
-  clustered?.disconnect();
-  await Promise.all([server?.remove(), cluster?.remove()]);
-});
+afterAll(() => redis?.remove());
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const invite = (invitedUser: string, n: number, expiresAtMs = NOW + 60_000): Invite => ({
