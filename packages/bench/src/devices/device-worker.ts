@@ -36,7 +36,7 @@ export interface WorkerStats {
 export type WorkerMessage =
   | { type: 'connected'; count: number }
   | { type: 'stats'; stats: WorkerStats }
-  /** The devices held by the service now (Device.held). */
+  /** The devices waiting now (Device.waiting): held, or asking to be. */
   | { type: 'polling'; indexes: number[] }
   /** Whether this process's device `index` is held now (false if it has none such). */
   | { type: 'held'; index: number; held: boolean }
@@ -66,6 +66,11 @@ class Device {
   #closing = false;
   /** When the poll in flight was sent (performance.now()), if one is. */
   #pollSentAt: number | undefined;
+
+  /** Its stream open, or a poll in flight (which the service may yet refuse). */
+  get waiting(): boolean {
+    return this.#streaming || this.#pollSentAt !== undefined;
+  }
 
   /**
    * Held by the service, waiting for an invite, at `now`: its stream open (the head said 200), or
@@ -246,9 +251,7 @@ process.on('message', (message: WorkerRequest) => {
     case 'polling':
       process.send?.({
         type: 'polling',
-        indexes: devices
-          .filter((device) => device.held(performance.now()))
-          .map((device) => device.spec.index),
+        indexes: devices.filter((device) => device.waiting).map((device) => device.spec.index),
       } satisfies WorkerMessage);
       break;
     case 'held': {

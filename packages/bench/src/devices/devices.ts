@@ -280,7 +280,7 @@ async function heldDevice(
   }
 }
 
-/** The devices that wait (not the ones refused past the cap): held by the service now. */
+/** The devices waiting or asking to (each wake-up then goes to one the service holds: heldDevice). */
 async function waitingDevices(workers: DeviceWorkers[], specs: DeviceSpec[]): Promise<DeviceSpec[]> {
   const polling = new Set<number>();
   for (const worker of workers) for (const index of await worker.polling()) polling.add(index);
