@@ -122,4 +122,19 @@ export function planCapacity(request: CapacityRequest, limits: ProcessLimits): C
   return { capacity: { connections, refusalHeadroom: headroom, waitingDevices }, warnings };
 }
 
+/**
+ * Verified credentials remembered at the least. The cache otherwise holds one per connection the
+ * plan admits: a device polls again every 30 s with the same credential, and with fewer entries
+ * than devices an LRU cache forgets each before its next poll, so every poll verifies a signature
+ * again (the devices scenario on Redis, 19,600 devices and 10,000 entries: 25% more CPU per device
+ * and wake-ups at p99 588 ms, against 10 ms with 40,000; packages/bench/findings.md). An entry
+ * costs ~0.2 KB, within HEAP_PER_WAITING_DEVICE_BYTES's margin.
+ */
+export const MIN_TOKEN_CACHE_ENTRIES = 10_000;
+
+/** How many verified credentials to remember when TOKEN_CACHE_MAX_ENTRIES is not set. */
+export function tokenCacheEntries(capacity: Capacity): number {
+  return Math.max(MIN_TOKEN_CACHE_ENTRIES, capacity.connections);
+}
+
 const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;

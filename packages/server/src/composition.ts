@@ -4,7 +4,13 @@ import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import { type Backend, openBackend } from './backends/backend.ts';
 import { inProcessBackend } from './backends/sqlite/sqlite-backend.ts';
-import { type Capacity, type ProcessLimits, planCapacity, readProcessLimits } from './capacity.ts';
+import {
+  type Capacity,
+  type ProcessLimits,
+  planCapacity,
+  readProcessLimits,
+  tokenCacheEntries,
+} from './capacity.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type Contract, loadContract } from './contract.ts';
@@ -96,7 +102,7 @@ export async function buildDependencies(
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
-    cacheMaxEntries: config.auth.cacheMaxEntries,
+    cacheMaxEntries: config.auth.cacheMaxEntries ?? tokenCacheEntries(capacity),
     clock,
   });
   const rateLimiter = measured(

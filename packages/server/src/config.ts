@@ -29,7 +29,8 @@ const environmentSchema = z
     AUTH_PUBLIC_KEY_ALGORITHM: z.enum(['ES256', 'RS256']).default('ES256'),
     AUTH_JWKS_FILE: z.string().min(1).optional(),
     AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-    TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    // Unset: one per connection the capacity plan admits (capacity.ts, tokenCacheEntries).
+    TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).optional(),
 
     THROTTLE_BURST_LIMIT: z.coerce.number().int().min(1).default(7),
     THROTTLE_BURST_WINDOW_SECONDS: seconds(15),
@@ -188,6 +189,7 @@ const configSchema = environmentSchema.transform((e) => {
       audience: e.AUTH_AUDIENCE,
       keys: tokenKeySource(e),
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      /** Verified credentials remembered; undefined: sized by the capacity plan. */
       cacheMaxEntries: e.TOKEN_CACHE_MAX_ENTRIES,
     },
     throttle: {

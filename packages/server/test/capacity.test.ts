@@ -6,9 +6,11 @@ import {
   HEAP_PER_CONNECTION_BYTES,
   HEAP_PER_WAITING_DEVICE_BYTES,
   HEAP_RESERVED_BYTES,
+  MIN_TOKEN_CACHE_ENTRIES,
   planCapacity,
   readProcessLimits,
   refusalHeadroom,
+  tokenCacheEntries,
 } from '../src/capacity.ts';
 
 const MiB = 1024 * 1024;
@@ -41,6 +43,16 @@ describe('capacity planning', () => {
   it("holds ~18,500 waiting devices with this machine's 20,000 open files and the service's heap flags (332 MiB)", () => {
     const { capacity } = planCapacity(unset, { openFiles: 20_000, heapBytes: 332 * MiB });
     expect(capacity).toEqual({ connections: 19_536, refusalHeadroom: 400, waitingDevices: 18_559 });
+  });
+
+  it('remembers a verified credential for every connection it plans, so that devices polling again are not verified again', () => {
+    const { capacity } = planCapacity(unset, { openFiles: 20_000, heapBytes: 332 * MiB });
+    expect(tokenCacheEntries(capacity)).toBe(19_536);
+  });
+
+  it('remembers at least 10,000 verified credentials when it plans fewer connections', () => {
+    const { capacity } = planCapacity(unset, { openFiles: 1024, heapBytes: 332 * MiB });
+    expect(tokenCacheEntries(capacity)).toBe(MIN_TOKEN_CACHE_ENTRIES);
   });
 
   it('keeps a share of the connections for callers other than waiting devices', () => {

@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('leaves the token cache to the capacity plan unless TOKEN_CACHE_MAX_ENTRIES is set', () => {
+    expect(loadConfig({}).auth.cacheMaxEntries).toBeUndefined();
+    expect(loadConfig({ TOKEN_CACHE_MAX_ENTRIES: '0' }).auth.cacheMaxEntries).toBe(0);
+    expect(loadConfig({ TOKEN_CACHE_MAX_ENTRIES: '50000' }).auth.cacheMaxEntries).toBe(50_000);
+  });
+
   it('returns a deeply frozen object', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);
